@@ -1,0 +1,20 @@
+/** One feed item after normalization: everything a post is made from. */
+export interface Article {
+  /** Identity within its feed: the guid, else the normalized link. */
+  id: string;
+  feedId: string;
+  /** Absolute link as published (what followers open, before UTM tags). */
+  link: string;
+  /** The link normalized for identity: scheme, host case, utm_*, fragment, trailing slash. */
+  linkKey: string;
+  /** Plain text: entities decoded, tags stripped, whitespace collapsed. */
+  title: string;
+  /** Plain text lead: the first real paragraph; '' when there is none. */
+  summary: string;
+  categories: string[];
+  author?: string;
+  /** ISO-8601. */
+  publishedAt?: string;
+  /** Absolute URL of the article's image. */
+  imageUrl?: string;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { AdapterDefinition } from '../platform.ts';
+import { channelBaseShape } from './channel-base.ts';
+import { feedSchema } from './feed-schema.ts';
+
+/** The full schema of one channel of the given platform: common keys plus the adapter's own. */
+export function channelSchemaFor(def: AdapterDefinition) {
+  return z.strictObject({
+    ...channelBaseShape,
+    platform: z.literal(def.platform),
+    ...def.schema.shape,
+  });
+}
+
+/** Platforms that cannot be served, with the reason shown to the operator. */
+export type Unsupported = Record<string, string>;
+
+export function buildConfigSchema(definitions: AdapterDefinition[], unsupported: Unsupported = {}) {
+  const platforms = definitions.map((d) => d.platform);
+  const [first, ...rest] = definitions.map(channelSchemaFor);
+  if (!first) throw new Error('no adapters registered');
+  const channel = z.discriminatedUnion('platform', [first, ...rest], {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const input = issue.input as { platform?: unknown } | undefined;
+      const platform = input && typeof input === 'object' ? input.platform : undefined;
+      if (typeof platform === 'string' && unsupported[platform]) return unsupported[platform];
+      return `unknown platform ${JSON.stringify(platform)} (expected one of: ${platforms.join(', ')})`;
+    },
+  });
+  return z
+    .strictObject({
+      $schema: z.string().optional(),
+      store: z.string().default('./data/herald.db').describe('SQLite file'),
+      userAgent: z.string().optional().describe('User-Agent for feed requests; default names Herald and its version'),
+      feeds: z.array(feedSchema).min(1, 'add at least one feed'),
+      channels: z.array(channel).min(1, 'add at least one channel'),
+    })
+    .superRefine((config, ctx) => {
+      const feedIds = new Set<string>();
+      config.feeds.forEach((f, i) => {
+        if (feedIds.has(f.id)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `duplicate feed id "${f.id}"` });
+        feedIds.add(f.id);
+      });
+      const channelIds = new Set<string>();
+      config.channels.forEach((c, i) => {
+        if (channelIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `duplicate channel id "${c.id}"` });
+        channelIds.add(c.id);
+        c.feeds?.forEach((id, j) => {
+          if (!feedIds.has(id)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['channels', i, 'feeds', j],
+              message: `unknown feed "${id}" (feeds are: ${[...feedIds].join(', ')})`,
+            });
+          }
+        });
+      });
+    });
+}
+
+export type ConfigSchema = ReturnType<typeof buildConfigSchema>;
+export type HeraldConfig = z.infer<ConfigSchema>;
+export type ChannelConfig = HeraldConfig['channels'][number];

@@ -1,0 +1,132 @@
+/**
+ * The contract between the core and the adapters. The core never imports a platform
+ * client library; an adapter declares its rules as data here and the core does the
+ * rendering, fitting, bookkeeping and retrying.
+ */
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { ChannelBase } from './config/channel-base.ts';
+
+/** One length rule a post must satisfy, counted in the platform's own unit. */
+export interface Budget {
+  /** Shown in previews: "weighted", "UTF-16", "graphemes", "bytes", "chars". */
+  unit: string;
+  limit: number;
+  /** Counts the final text exactly as it will be sent (markup included). */
+  count(text: string): number;
+}
+
+/**
+ * A way of posting. The core tries the layouts in order and uses the first one the post
+ * fits without shortening; when none does, the last one, shortened to fit.
+ * Telegram: [photo with caption ≤ 1024 (needs an image), message ≤ 4096].
+ */
+export interface Layout {
+  name: string;
+  budgets: Budget[];
+  needsImage?: boolean;
+}
+
+export type PartKind = 'literal' | 'title' | 'summary' | 'link' | 'hashtags' | 'author' | 'categories';
+
+/** A piece of the filled-in template: plain text, not yet escaped. */
+export interface Part {
+  kind: PartKind;
+  text: string;
+}
+
+export interface PlatformRules {
+  /** Used when the channel sets no `template`. */
+  defaultTemplate: string;
+  layouts: Layout[];
+  /**
+   * Turns the filled-in template into the text the platform receives: escaping, markup,
+   * link handling (a platform without clickable links renders `link` as it sees fit).
+   * Defaults to concatenating the parts as they are.
+   */
+  format?(parts: Part[], post: { link: string }): string;
+  /** At most this many hashtags whatever the channel asks (Instagram: 30). */
+  maxHashtags?: number;
+}
+
+/** What a channel will post for one article; stored with the delivery when first claimed, so a resend sends the same bytes. */
+export interface RenderedPost {
+  layout: string;
+  /** The exact text sent. */
+  text: string;
+  /** Length of `text` in each budget of the layout, same order. */
+  lengths: { unit: string; length: number; limit: number }[];
+  /** True when hashtags, summary or title had to be dropped or shortened. */
+  shortened: boolean;
+  /** The article link with the channel's UTM tags. */
+  link: string;
+  /** Plain title and summary as they went into the text (for cards and embeds). */
+  title: string;
+  summary: string;
+  hashtags: string[];
+  imageUrl?: string;
+  publishedAt?: string;
+}
+
+/** What happened to one send. Adapters turn every platform answer into one of these. */
+export type SendResult =
+  | { kind: 'sent'; remoteId: string; url?: string }
+  /** The platform says this post already exists (X duplicate content, Bluesky record key taken…). */
+  | { kind: 'already-posted'; remoteId?: string; url?: string; reason: string }
+  /** Transient: rate limit (with the platform's own delay when it gave one), 5xx, network failure before sending. */
+  | { kind: 'retry'; reason: string; afterMs?: number; rateLimited?: boolean }
+  /** The platform refused this post; sending it again will not help. */
+  | { kind: 'permanent'; reason: string }
+  /** Credentials refused or revoked: the channel pauses instead of failing every article. */
+  | { kind: 'auth'; reason: string }
+  /** The request may or may not have been acted on (timeout or connection lost after sending). */
+  | { kind: 'in-doubt'; reason: string };
+
+export interface SendContext {
+  /** Stable per delivery: the same on every attempt (Mastodon Idempotency-Key, Bluesky record key). */
+  idempotencyKey: string;
+  /** True when an earlier attempt of this delivery may have reached the platform. */
+  resend: boolean;
+  signal: AbortSignal;
+}
+
+export interface Adapter {
+  rules: PlatformRules;
+  send(post: RenderedPost, ctx: SendContext): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+export interface AdapterContext {
+  logger: Logger;
+  /** Dry run or preview: build the rules without contacting the platform. */
+  offline: boolean;
+}
+
+/**
+ * What a send that was interrupted (crash, timeout) becomes:
+ * - 'resend': sending again is safe (idempotency key, chosen record key, duplicate refusal);
+ * - 'hold': left in doubt for the operator (`herald retry` / `herald skip`).
+ */
+export type InDoubtStrategy = 'resend' | 'hold';
+
+/** Published platform limits the delivery worker enforces on top of the channel's own. */
+export interface PlatformPacing {
+  perMinute?: number;
+  perHour?: number;
+  perDay?: number;
+  minIntervalSeconds?: number;
+}
+
+export interface AdapterDefinition<S extends z.ZodObject = z.ZodObject> {
+  platform: string;
+  /** Platform-specific channel keys (target, auth, options); merged with the common channel keys. */
+  schema: S;
+  inDoubt: InDoubtStrategy;
+  pacing?: PlatformPacing;
+  create(channel: ChannelBase & z.infer<S>, ctx: AdapterContext): Promise<Adapter>;
+}
+
+/** Helper that keeps each adapter's config type precise. */
+export function defineAdapter<S extends z.ZodObject>(def: AdapterDefinition<S>): AdapterDefinition<S> {
+  return def;
+}
