@@ -5,3 +5,6 @@ import { consoleAdapter } from './console.ts';
 export const adapters: Record<string, AdapterDefinition> = {
   console: consoleAdapter,
 };
+
+/** Platforms people ask for that have no publishing API: a config naming one gets this reason. */
+export const unsupportedPlatforms: Record<string, string> = {};

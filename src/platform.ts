@@ -109,11 +109,10 @@ export interface AdapterContext {
  */
 export type InDoubtStrategy = 'resend' | 'hold';
 
-/** Published platform limits the delivery worker enforces on top of the channel's own. */
+/** Published platform limits the delivery worker enforces on top of the channel's own (counted in the store). */
 export interface PlatformPacing {
-  perMinute?: number;
-  perHour?: number;
-  perDay?: number;
+  /** At most `limit` posts in any `seconds` (Telegram: 20 per 60 s per channel). */
+  windows?: { limit: number; seconds: number }[];
   minIntervalSeconds?: number;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AdapterDefinition } from '../platform.ts';
 import { channelBaseShape } from './channel-base.ts';
 import { feedSchema } from './feed-schema.ts';
+import { templateProblem } from '../render/template.ts';
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
 export function channelSchemaFor(def: AdapterDefinition) {
@@ -36,27 +37,43 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
       feeds: z.array(feedSchema).min(1, 'add at least one feed'),
       channels: z.array(channel).min(1, 'add at least one channel'),
     })
-    .superRefine((config, ctx) => {
-      const feedIds = new Set<string>();
-      config.feeds.forEach((f, i) => {
-        if (feedIds.has(f.id)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `duplicate feed id "${f.id}"` });
-        feedIds.add(f.id);
-      });
-      const channelIds = new Set<string>();
-      config.channels.forEach((c, i) => {
-        if (channelIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `duplicate channel id "${c.id}"` });
-        channelIds.add(c.id);
-        c.feeds?.forEach((id, j) => {
-          if (!feedIds.has(id)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['channels', i, 'feeds', j],
-              message: `unknown feed "${id}" (feeds are: ${[...feedIds].join(', ')})`,
-            });
-          }
-        });
-      });
+    .superRefine(crossCheck, { when: () => true });
+}
+
+interface LooseConfig {
+  feeds?: { id?: unknown }[];
+  channels?: { id?: unknown; feeds?: unknown[]; template?: unknown }[];
+}
+
+/**
+ * Checks across entries: unique ids, known feed references, valid templates. Runs even when
+ * other keys failed (`when` above), so every problem is reported at once and the input may
+ * be partly malformed.
+ */
+function crossCheck(config: LooseConfig | null, ctx: z.RefinementCtx): void {
+  if (!config || typeof config !== 'object') return;
+  const list = <T>(v: T[] | undefined): T[] => (Array.isArray(v) ? v : []);
+  const feedIds = new Set<string>();
+  list(config.feeds).forEach((f, i) => {
+    if (typeof f?.id !== 'string') return;
+    if (feedIds.has(f.id)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'id'], message: `duplicate feed id "${f.id}"` });
+    feedIds.add(f.id);
+  });
+  const channelIds = new Set<string>();
+  list(config.channels).forEach((c, i) => {
+    if (typeof c?.id !== 'string') return;
+    if (channelIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['channels', i, 'id'], message: `duplicate channel id "${c.id}"` });
+    channelIds.add(c.id);
+    if (typeof c.template === 'string') {
+      const problem = templateProblem(c.template);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['channels', i, 'template'], message: problem });
+    }
+    list(c.feeds).forEach((id, j) => {
+      if (typeof id === 'string' && !feedIds.has(id)) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'feeds', j], message: `unknown feed "${id}" (feeds are: ${[...feedIds].join(', ')})` });
+      }
     });
+  });
 }
 
 export type ConfigSchema = ReturnType<typeof buildConfigSchema>;

@@ -1,0 +1,39 @@
+import type { Logger, Level } from 'pino';
+import { adapters, unsupportedPlatforms } from '../../adapters/index.ts';
+import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.ts';
+import { buildConfigSchema } from '../config/schema.ts';
+import { channelRuntimes, type ChannelRuntime } from '../delivery/channels.ts';
+import { createLogger } from '../log.ts';
+import { makeRedactor, type Redactor } from '../redact.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { readFileSync } from 'node:fs';
+
+export interface GlobalOptions {
+  config?: string;
+  logLevel?: string;
+}
+
+export const configSchema = buildConfigSchema(Object.values(adapters), unsupportedPlatforms);
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+export const VERSION = pkg.version;
+
+export interface App {
+  loaded: LoadedConfig;
+  logger: Logger;
+  redact: Redactor;
+  userAgent: string;
+  channels: ChannelRuntime[];
+}
+
+export function loadApp(opts: GlobalOptions, { offline = false } = {}): App {
+  const loaded = loadConfig(resolveConfigPath(opts.config, process.env), configSchema);
+  const redact = makeRedactor(loaded.secrets);
+  const logger = createLogger(redact, (opts.logLevel ?? process.env.HERALD_LOG_LEVEL ?? 'info') as Level);
+  const userAgent = loaded.config.userAgent ?? `Herald/${VERSION} (news feed poster; Node.js)`;
+  return { loaded, logger, redact, userAgent, channels: channelRuntimes(loaded.config.channels, adapters, logger, offline) };
+}
+
+export function openStore(app: App): Db {
+  return openDb(app.loaded.config.store);
+}

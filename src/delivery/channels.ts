@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { ChannelConfig } from '../config/schema.ts';
+import type { Adapter, AdapterDefinition } from '../platform.ts';
+import { pacingFor, type PacingRules } from './pacing.ts';
+
+/** A configured channel with its adapter, created on first use. */
+export interface ChannelRuntime {
+  id: string;
+  config: ChannelConfig;
+  definition: AdapterDefinition;
+  pacing: PacingRules;
+  adapter(): Promise<Adapter>;
+  close(): Promise<void>;
+}
+
+export function channelRuntimes(
+  channels: ChannelConfig[],
+  adapters: Record<string, AdapterDefinition>,
+  logger: Logger,
+  offline = false,
+): ChannelRuntime[] {
+  return channels.map((config) => {
+    const definition = adapters[config.platform];
+    if (!definition) throw new Error(`no adapter for platform ${config.platform}`);
+    let created: Promise<Adapter> | undefined;
+    return {
+      id: config.id,
+      config,
+      definition,
+      pacing: pacingFor(config, definition.pacing),
+      adapter() {
+        created ??= definition
+          .create(config, { logger: logger.child({ channel: config.id }), offline: offline || config.dryRun })
+          .catch((err: unknown) => {
+            created = undefined;
+            throw err;
+          });
+        return created;
+      },
+      async close() {
+        if (created) await (await created.catch(() => undefined))?.close?.();
+      },
+    };
+  });
+}
+
+/** The channels that post a feed's articles. */
+export function channelsForFeed(channels: ChannelRuntime[], feedId: string): ChannelRuntime[] {
+  return channels.filter((c) => !c.config.feeds || c.config.feeds.includes(feedId));
+}

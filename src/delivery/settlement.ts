@@ -1,0 +1,75 @@
+import type { InDoubtStrategy, SendResult } from '../platform.ts';
+import type { Settlement } from '../store/outbox.ts';
+import { retryDelay, type RetryPolicy } from './backoff.ts';
+
+export interface SettlementPlan {
+  settlement: Settlement;
+  /** The channel's credentials were refused: pause it with this reason. */
+  pause?: string;
+  /** The platform rate-limited the whole channel until then. */
+  blockUntil?: number;
+}
+
+/** Turns an adapter's answer into the delivery's next state (pure: the worker applies it). */
+export function planSettlement(
+  result: SendResult,
+  failuresSoFar: number,
+  strategy: InDoubtStrategy,
+  policy: RetryPolicy,
+  now: number,
+): SettlementPlan {
+  switch (result.kind) {
+    case 'sent':
+      return { settlement: { state: 'sent', outcome: 'sent', remoteId: result.remoteId, remoteUrl: result.url } };
+    case 'already-posted':
+      return {
+        settlement: { state: 'sent', outcome: 'already-posted', remoteId: result.remoteId, remoteUrl: result.url, detail: result.reason },
+      };
+    case 'permanent':
+      return { settlement: { state: 'failed', outcome: 'permanent', detail: result.reason } };
+    case 'auth':
+      return {
+        settlement: { state: 'pending', outcome: 'auth', detail: result.reason, dueAt: now, countFailure: false, resend: false },
+        pause: result.reason,
+      };
+    case 'retry': {
+      if (result.rateLimited) {
+        const until = now + retryDelay(policy, 1, result.afterMs);
+        return {
+          settlement: { state: 'pending', outcome: 'rate-limited', detail: result.reason, dueAt: until, countFailure: false, resend: false },
+          blockUntil: until,
+        };
+      }
+      const failures = failuresSoFar + 1;
+      if (failures >= policy.maxFailures) {
+        return { settlement: { state: 'failed', outcome: 'retry', detail: `gave up after ${failures} failed attempts: ${result.reason}` } };
+      }
+      return {
+        settlement: {
+          state: 'pending',
+          outcome: 'retry',
+          detail: result.reason,
+          dueAt: now + retryDelay(policy, failures, result.afterMs),
+          countFailure: true,
+          resend: false,
+        },
+      };
+    }
+    case 'in-doubt': {
+      const failures = failuresSoFar + 1;
+      if (strategy === 'hold' || failures >= policy.maxFailures) {
+        return { settlement: { state: 'in_doubt', outcome: 'in-doubt', detail: result.reason } };
+      }
+      return {
+        settlement: {
+          state: 'pending',
+          outcome: 'in-doubt',
+          detail: result.reason,
+          dueAt: now + retryDelay(policy, failures, undefined),
+          countFailure: true,
+          resend: true,
+        },
+      };
+    }
+  }
+}

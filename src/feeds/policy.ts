@@ -1,0 +1,58 @@
+import type { Article } from '../article.ts';
+import type { FeedConfig } from '../config/feed-schema.ts';
+
+export interface PolicyInput {
+  feed: FeedConfig;
+  /** Articles of this poll not seen before, in feed order (newest first, as feeds list them). */
+  fresh: Article[];
+  /** How many items the feed listed in this poll. */
+  feedSize: number;
+  firstPoll: boolean;
+  now: number;
+}
+
+export interface PolicyDecision {
+  /** To deliver, oldest first. */
+  post: Article[];
+  /** Flood: recorded with held deliveries, for the operator to release or skip. */
+  held: Article[];
+  /** Recorded as seen, never posted. */
+  tooOld: Article[];
+  beyondBackfill: Article[];
+}
+
+/** Fewer new items than this never count as a flood by the half-the-feed rule. */
+const MIN_FLOOD_BY_SHARE = 3;
+
+/**
+ * First poll: only the newest `backfill` items. Later polls: more new items than
+ * `floodThreshold`, or more than half the feed (a site migration that changed every link),
+ * are held instead of posted. Items older than `maxAgeHours` are never posted.
+ */
+export function applyPolicy({ feed, fresh, feedSize, firstPoll, now }: PolicyInput): PolicyDecision {
+  const oldest = now - feed.maxAgeHours * 3_600_000;
+  const byAge = fresh.map((article, position) => ({ article, position, time: timeOf(article) }));
+  const tooOld = byAge.filter((a) => a.time !== undefined && a.time < oldest).map((a) => a.article);
+  const recent = byAge
+    .filter((a) => a.time === undefined || a.time >= oldest)
+    // newest first: by date where both have one, else by feed position
+    .sort((a, b) => (a.time !== undefined && b.time !== undefined && a.time !== b.time ? b.time - a.time : a.position - b.position));
+
+  const decision: PolicyDecision = { post: [], held: [], tooOld, beyondBackfill: [] };
+  if (firstPoll) {
+    decision.post = recent.slice(0, feed.backfill).map((a) => a.article).reverse();
+    decision.beyondBackfill = recent.slice(feed.backfill).map((a) => a.article);
+    return decision;
+  }
+  const newest = recent.map((a) => a.article).reverse();
+  const flood = newest.length > feed.floodThreshold || (newest.length >= MIN_FLOOD_BY_SHARE && newest.length > feedSize / 2);
+  if (flood) decision.held = newest;
+  else decision.post = newest;
+  return decision;
+}
+
+function timeOf(article: Article): number | undefined {
+  if (!article.publishedAt) return undefined;
+  const t = Date.parse(article.publishedAt);
+  return Number.isNaN(t) ? undefined : t;
+}

@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import type { FeedConfig } from '../config/feed-schema.ts';
+import { FeedError } from '../errors.ts';
+import type { Redactor } from '../redact.ts';
+import type { Db } from '../store/db.ts';
+import { getFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.ts';
+import { ingest, type IngestReport } from '../store/ingest.ts';
+import { fetchFeed } from './fetch.ts';
+import { parseFeed } from './parse.ts';
+
+export type PollResult =
+  | { feedId: string; ok: true; notModified: boolean; report?: IngestReport; skipped: number }
+  | { feedId: string; ok: false; error: string; failures: number; nextPollAt: number };
+
+export interface PollOptions {
+  db: Db;
+  baseDir: string;
+  userAgent: string;
+  logger: Logger;
+  redact: Redactor;
+  now?: () => number;
+}
+
+/** After a failed poll, wait this long times 2^(failures-1), at most an hour. */
+const FEED_BACKOFF_BASE_MS = 60_000;
+const FEED_BACKOFF_CAP_MS = 3_600_000;
+
+/**
+ * Polls one feed: fetch (conditional GET), parse, and record the new articles with their
+ * deliveries. Any failure is that feed's alone: it is recorded with a backoff and returned,
+ * never thrown.
+ */
+export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: PollOptions): Promise<PollResult> {
+  const now = opts.now ?? Date.now;
+  const log = opts.logger.child({ feed: feed.id });
+  const state = getFeedState(opts.db, feed.id);
+  try {
+    const fetched = await fetchFeed(feed, state.firstPolledAt === undefined ? {} : state.cache, {
+      baseDir: opts.baseDir,
+      userAgent: opts.userAgent,
+    });
+    if (fetched.kind === 'not-modified') {
+      recordFeedSuccess(opts.db, feed.id, undefined, now());
+      log.debug('not modified');
+      return { feedId: feed.id, ok: true, notModified: true, skipped: 0 };
+    }
+    const parsed = await parseFeed(fetched.text, { id: feed.id, url: fetched.url });
+    const report = ingest(opts.db, feed, parsed.articles, channelIds, fetched.cache, now());
+    log.info({ ...report, skippedItems: parsed.skipped }, 'polled');
+    if (report.held > 0) {
+      log.warn(
+        { held: report.held },
+        `flood guard: ${report.held} new items at once; held, not posted — \`herald release ${feed.id}\` to post them or \`herald skip --held\` to drop them`,
+      );
+    }
+    return { feedId: feed.id, ok: true, notModified: false, report, skipped: parsed.skipped };
+  } catch (err) {
+    const message = opts.redact(
+      err instanceof FeedError ? err.message : `feed ${feed.id}: unexpected failure: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    const failures = state.failures + 1;
+    const nextPollAt = now() + Math.min(FEED_BACKOFF_CAP_MS, FEED_BACKOFF_BASE_MS * 2 ** (failures - 1));
+    recordFeedFailure(opts.db, feed.id, message, now(), nextPollAt);
+    log.error({ error: message, failures, nextPollAt: new Date(nextPollAt).toISOString() }, 'poll failed');
+    return { feedId: feed.id, ok: false, error: message, failures, nextPollAt };
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` at a time. */
+export async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
