@@ -5,7 +5,7 @@ import { feedSchema } from './feed-schema.ts';
 import { templateProblem } from '../render/template.ts';
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
-export function channelSchemaFor(def: AdapterDefinition) {
+export function channelSchemaFor<S extends z.ZodObject>(def: AdapterDefinition<S>) {
   return z.strictObject({
     ...channelBaseShape,
     platform: z.literal(def.platform),

@@ -64,7 +64,7 @@ channels:
     minIntervalSeconds: -1
 `);
     expect(problems(file)).toEqual([
-      'channels.0.platform: unknown platform "myspace" (expected one of: console)',
+      expect.stringMatching(/^channels\.0\.platform: unknown platform "myspace" \(expected one of: x, telegram, .*console\)$/),
       'channels.1.feeds.0: unknown feed "nope" (feeds are: astanatimes)',
       'channels.1.minIntervalSeconds: Too small: expected number to be >=0',
       'feeds.0.backfil: unknown key (check the spelling; see config/herald.example.yaml)',

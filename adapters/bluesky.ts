@@ -1,0 +1,325 @@
+/**
+ * Bluesky: one `app.bsky.feed.post` record per article, through @atproto/api 0.19 against
+ * the channel's PDS. The link is a facet over a short visible form of it (as the Bluesky
+ * app shows links) and an external card with the article image as its thumb.
+ *
+ * The session is created once per process per account and refreshed by the library on
+ * ExpiredToken; `createSession` is limited to 30 per 5 minutes and 100 per day.
+ */
+import { createHash } from 'node:crypto';
+import { domainToUnicode } from 'node:url';
+import { AtpAgent, RichText, XRPCError, type AppBskyRichtextFacet } from '@atproto/api';
+import sharp from 'sharp';
+import { z } from 'zod';
+import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
+import { makeRedactor, type Redactor } from '../src/redact.ts';
+import { graphemes, utf8Bytes } from '../src/render/count.ts';
+import { fetchImage } from './fetch-image.ts';
+import { delayUntil, describeError, wasNeverSent } from './http-errors.ts';
+
+export const DEFAULT_PDS = 'https://bsky.social';
+const POST_COLLECTION = 'app.bsky.feed.post';
+/** app.bsky.embed.external#external: thumb ≤ 1,000,000 bytes. */
+export const MAX_THUMB_BYTES = 1_000_000;
+/** A larger article image is not downloaded at all. */
+const MAX_IMAGE_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+const THUMB_MAX_WIDTH = 2000;
+/** How many characters of the link's path stay visible before "…". */
+const VISIBLE_PATH_LENGTH = 24;
+
+const schema = z.strictObject({
+  service: z.url().optional().describe(`Alias of apiRoot: the PDS, default ${DEFAULT_PDS}`),
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'use a BCP-47 language tag such as "en" or "kk-KZ"')
+    .optional()
+    .describe("Language of the posts (the record's langs)"),
+  auth: z.strictObject({
+    identifier: z.string().min(1).describe('Handle or DID of the account, e.g. astanatimes.bsky.social'),
+    password: z.string().min(1).describe('An app password (Settings → Privacy and security → App passwords)'),
+  }),
+});
+
+/**
+ * The visible form of a link: host and the start of the path, "…" when cut — what the
+ * Bluesky app shows for a link. The facet carries the full URL.
+ */
+export function displayLink(link: string): string {
+  if (!URL.canParse(link)) return link;
+  const url = new URL(link);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return link;
+  const host = (url.hostname.startsWith('[') ? url.hostname : domainToUnicode(url.hostname) || url.hostname) + (url.port ? `:${url.port}` : '');
+  const path = url.pathname === '/' ? '' : url.pathname;
+  // A pathname is percent-encoded ASCII: cutting it splits no character.
+  return host + (path.length > VISIBLE_PATH_LENGTH + 1 ? `${path.slice(0, VISIBLE_PATH_LENGTH)}…` : path);
+}
+
+function format(parts: Part[]): string {
+  return parts.map((p) => (p.kind === 'link' ? displayLink(p.text) : p.text)).join('');
+}
+
+type Facet = AppBskyRichtextFacet.Main;
+
+function linkFacet(text: string, link: string): Facet | undefined {
+  for (const shown of [displayLink(link), link]) {
+    const at = text.lastIndexOf(shown);
+    if (at < 0) continue;
+    const byteStart = utf8Bytes(text.slice(0, at));
+    return {
+      index: { byteStart, byteEnd: byteStart + utf8Bytes(shown) },
+      features: [{ $type: 'app.bsky.richtext.facet#link', uri: link }],
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The post's facets: the article link over its visible form, plus the hashtags and other
+ * links Bluesky's own detection finds. Mentions are left as text (no handle is resolved,
+ * so a title's "@someone" notifies no one).
+ */
+export function facetsFor(text: string, link: string): Facet[] {
+  const article = linkFacet(text, link);
+  const rich = new RichText({ text });
+  rich.detectFacetsWithoutResolution();
+  const overlapsArticle = (f: Facet) =>
+    article !== undefined && f.index.byteStart < article.index.byteEnd && article.index.byteStart < f.index.byteEnd;
+  const detected = (rich.facets ?? []).filter(
+    (f) => !overlapsArticle(f) && f.features.every((feature) => feature.$type !== 'app.bsky.richtext.facet#mention'),
+  );
+  return [...detected, ...(article ? [article] : [])].sort((a, b) => a.index.byteStart - b.index.byteStart);
+}
+
+const TID_ALPHABET = '234567abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The record key of a delivery: a TID (13 characters of base32-sortable, top bit zero)
+ * made from a hash of the idempotency key, so every attempt writes the same record and a
+ * resend finds the first one. Its "timestamp" is arbitrary: TIDs are not trusted as times.
+ */
+export function recordKeyFor(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(idempotencyKey).digest();
+  const value = digest.readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn;
+  let key = '';
+  for (let i = 12; i >= 0; i--) key += TID_ALPHABET[Number((value >> BigInt(i * 5)) & 31n)];
+  return key;
+}
+
+/** Re-encodes an image as a JPEG of at most `maxBytes`, narrowing it until it fits. */
+export async function shrinkToJpeg(image: Buffer, maxBytes = MAX_THUMB_BYTES): Promise<Buffer> {
+  const { width: original } = await sharp(image).metadata();
+  let width = Math.min(original ?? THUMB_MAX_WIDTH, THUMB_MAX_WIDTH);
+  for (let attempt = 0; attempt < 8 && width >= 16; attempt++) {
+    const jpeg = await sharp(image)
+      .rotate()
+      .resize({ width, withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 80, mozjpeg: true })
+      .toBuffer();
+    if (jpeg.length <= maxBytes) return jpeg;
+    // The size of a JPEG grows with its area: aim just under the limit.
+    width = Math.floor(width * Math.min(0.9, Math.sqrt(maxBytes / jpeg.length) * 0.95));
+  }
+  throw new Error(`could not shrink the image under ${maxBytes} bytes`);
+}
+
+/** One logged-in agent per PDS and account, shared by every channel of this process. */
+class BlueskySession {
+  readonly agent: AtpAgent;
+  private loggingIn: Promise<void> | undefined;
+
+  constructor(service: string) {
+    this.agent = new AtpAgent({ service });
+  }
+
+  /** Logs in unless a session is live (the library refreshes it; a dead refresh token clears it). */
+  async ready(identifier: string, password: string): Promise<void> {
+    if (this.agent.hasSession) return;
+    this.loggingIn ??= this.agent
+      .login({ identifier, password })
+      .then(() => undefined)
+      .finally(() => (this.loggingIn = undefined));
+    await this.loggingIn;
+  }
+}
+
+const sessions = new Map<string, BlueskySession>();
+
+function sessionFor(service: string, identifier: string, password: string): BlueskySession {
+  const key = [service, identifier, createHash('sha256').update(password).digest('hex')].join('\n');
+  let session = sessions.get(key);
+  if (!session) {
+    session = new BlueskySession(service);
+    sessions.set(key, session);
+  }
+  return session;
+}
+
+/** Rejects when `signal` aborts, so a call that takes no signal (login) cannot outlive the send. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function rateLimitDelay(err: XRPCError): number | undefined {
+  const reset = Number(err.headers?.['ratelimit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? delayUntil(reset * 1000) : undefined;
+}
+
+function describeXrpc(err: unknown): string {
+  if (err instanceof XRPCError && err.status > 2) return `Bluesky ${err.status} ${err.error}: ${err.message}`;
+  return `Bluesky: ${describeError(err)}`;
+}
+
+/** What a failed call means when nothing can have been posted by it (login, upload, lookup). */
+function beforePosting(err: unknown, redact: Redactor, step: string): SendResult {
+  const reason = redact(`${step}: ${describeXrpc(err)}`);
+  if (!(err instanceof XRPCError)) return { kind: 'retry', reason };
+  if (err.status === 429) return { kind: 'retry', reason, rateLimited: true, ...optionalDelay(rateLimitDelay(err)) };
+  if (err.status === 401 || err.status === 403 || err.error === 'AuthFactorTokenRequired' || err.error === 'AccountTakedown') {
+    return { kind: 'auth', reason: `${reason} (check auth.identifier and auth.password: use an app password, not the account password)` };
+  }
+  if (err.status === 400 && !['ExpiredToken', 'InvalidToken'].includes(err.error)) return { kind: 'permanent', reason };
+  return { kind: 'retry', reason };
+}
+
+function optionalDelay(afterMs: number | undefined): { afterMs?: number } {
+  return afterMs === undefined ? {} : { afterMs };
+}
+
+export const blueskyAdapter = defineAdapter({
+  platform: 'bluesky',
+  schema,
+  inDoubt: 'resend',
+  // docs.bsky.app/docs/advanced-guides/rate-limits: 5,000 write points per hour and
+  // 35,000 per day per account; creating a record costs 3.
+  pacing: {
+    windows: [
+      { limit: 1666, seconds: 60 * 60 },
+      { limit: 11_666, seconds: 24 * 60 * 60 },
+    ],
+  },
+  async create(channel, ctx) {
+    const service = (channel.apiRoot ?? channel.service ?? DEFAULT_PDS).replace(/\/+$/u, '');
+    const { identifier, password } = channel.auth;
+    const redact = makeRedactor([identifier, password]);
+    const log = ctx.logger;
+
+    /** The uploaded thumb for the card, or undefined when the image cannot be had (the card goes without). */
+    async function uploadThumb(agent: AtpAgent, imageUrl: string, signal: AbortSignal) {
+      try {
+        const image = await fetchImage(imageUrl, { maxBytes: MAX_IMAGE_DOWNLOAD_BYTES, signal });
+        const jpeg = await shrinkToJpeg(image.data);
+        const uploaded = await agent.uploadBlob(jpeg, { encoding: 'image/jpeg', signal });
+        return uploaded.data.blob;
+      } catch (err) {
+        if (signal.aborted) throw err;
+        log.warn({ image: imageUrl, reason: redact(describeXrpc(err)) }, 'article image left out of the Bluesky card');
+        return undefined;
+      }
+    }
+
+    async function existing(agent: AtpAgent, did: string, rkey: string, signal: AbortSignal): Promise<SendResult | undefined> {
+      try {
+        const found = await agent.com.atproto.repo.getRecord({ repo: did, collection: POST_COLLECTION, rkey }, { signal });
+        return {
+          kind: 'already-posted',
+          remoteId: found.data.uri,
+          url: `https://bsky.app/profile/${did}/post/${rkey}`,
+          reason: `record ${found.data.uri} already exists (an earlier attempt posted it)`,
+        };
+      } catch (err) {
+        if (err instanceof XRPCError && err.error === 'RecordNotFound') return undefined;
+        throw err;
+      }
+    }
+
+    async function post(rendered: RenderedPost, rkey: string, resend: boolean, signal: AbortSignal): Promise<SendResult> {
+      const session = sessionFor(service, identifier, password);
+      try {
+        await abortable(session.ready(identifier, password), signal);
+      } catch (err) {
+        return beforePosting(err, redact, 'login');
+      }
+      const agent = session.agent;
+      const did = agent.assertDid;
+
+      if (resend) {
+        try {
+          const found = await existing(agent, did, rkey, signal);
+          if (found) return found;
+        } catch (err) {
+          return beforePosting(err, redact, 'checking for an earlier attempt');
+        }
+      }
+
+      const thumb = rendered.imageUrl === undefined ? undefined : await uploadThumb(agent, rendered.imageUrl, signal);
+      const record = {
+        $type: POST_COLLECTION,
+        text: rendered.text,
+        facets: facetsFor(rendered.text, rendered.link),
+        createdAt: new Date().toISOString(),
+        ...(channel.language !== undefined && { langs: [channel.language] }),
+        embed: {
+          $type: 'app.bsky.embed.external',
+          external: { uri: rendered.link, title: rendered.title, description: rendered.summary, ...(thumb && { thumb }) },
+        },
+      };
+      try {
+        const created = await agent.com.atproto.repo.createRecord(
+          { repo: did, collection: POST_COLLECTION, rkey, record },
+          { signal },
+        );
+        return { kind: 'sent', remoteId: created.data.uri, url: `https://bsky.app/profile/${did}/post/${rkey}` };
+      } catch (err) {
+        return afterPosting(err, agent, did, rkey);
+      }
+    }
+
+    /** A failed createRecord: the record may exist (a PDS answers 500 when the key is taken, or the write went through). */
+    async function afterPosting(err: unknown, agent: AtpAgent, did: string, rkey: string): Promise<SendResult> {
+      const reason = redact(describeXrpc(err));
+      if (!(err instanceof XRPCError) || err.status === 1 || err.status === 2) {
+        return wasNeverSent(err) ? { kind: 'retry', reason } : { kind: 'in-doubt', reason };
+      }
+      if (err.status === 429) return { kind: 'retry', reason, rateLimited: true, ...optionalDelay(rateLimitDelay(err)) };
+      if (err.status === 401 || ['ExpiredToken', 'InvalidToken'].includes(err.error)) {
+        // The library refreshed and retried already; a session still refused is logged in again next time.
+        return agent.hasSession ? { kind: 'auth', reason } : { kind: 'retry', reason: `${reason} (session ended; logging in again)` };
+      }
+      if (err.status === 403) return { kind: 'auth', reason };
+      const mayExist = err.status >= 500 || /exist/i.test(err.error);
+      if (!mayExist) return { kind: 'permanent', reason };
+      try {
+        const found = await existing(agent, did, rkey, AbortSignal.timeout(15_000));
+        return found ?? { kind: 'retry', reason };
+      } catch {
+        return { kind: 'in-doubt', reason };
+      }
+    }
+
+    return {
+      rules: {
+        defaultTemplate: '{title}\n\n{summary}\n\n{link}\n{hashtags}',
+        layouts: [
+          {
+            name: 'post',
+            budgets: [
+              { unit: 'graphemes', limit: 300, count: graphemes },
+              { unit: 'bytes', limit: 3000, count: utf8Bytes },
+            ],
+          },
+        ],
+        format,
+      },
+      async send(rendered, sendCtx) {
+        if (sendCtx.signal.aborted) return { kind: 'retry', reason: 'cancelled before sending' };
+        return post(rendered, recordKeyFor(sendCtx.idempotencyKey), sendCtx.resend, sendCtx.signal);
+      },
+    };
+  },
+});

@@ -1,0 +1,256 @@
+/**
+ * What Facebook, Instagram and Threads share: Meta's Graph API conventions (form-encoded
+ * parameters with `access_token`, the `{error:{message,type,code,error_subcode,fbtrace_id}}`
+ * object), what each error means for a send, and two-step publishing through a media
+ * container that is polled until it is ready.
+ *
+ * Error codes: https://developers.facebook.com/docs/graph-api/guides/error-handling and
+ * https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SendResult } from '../src/platform.ts';
+import type { Redactor } from '../src/redact.ts';
+import { describeError, wasNeverSent } from './http-errors.ts';
+
+export interface GraphError {
+  message?: string;
+  type?: string;
+  code?: number;
+  error_subcode?: number;
+  error_user_title?: string;
+  error_user_msg?: string;
+  fbtrace_id?: string;
+  is_transient?: boolean;
+}
+
+export type GraphReply = { ok: true; body: Record<string, unknown> } | { ok: false; result: SendResult };
+
+/**
+ * 'prepare': nothing is visible yet (container creation, status, quota): any failure can be retried.
+ * 'publish': the request that makes the post: a timeout or a server error may still have posted.
+ */
+export type GraphStep = 'prepare' | 'publish';
+
+export interface GraphApiOptions {
+  /** For messages: "Facebook", "Instagram", "Threads". */
+  platform: string;
+  /** The channel's apiRoot (version included), without a trailing slash. */
+  root: string;
+  accessToken: string;
+  /** What the operator does when the token is refused, e.g. "set a new Page token in auth.pageAccessToken". */
+  authHint: string;
+  redact: Redactor;
+}
+
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 341, 613]);
+/** Business Use Case rate limits (80001 Pages, 80002 Instagram, …). */
+const isBusinessUseCaseLimit = (code: number) => code >= 80000 && code <= 80099;
+const PERMISSION_CODES = new Set([3, 10]);
+const isPermissionCode = (code: number) => PERMISSION_CODES.has(code) || (code >= 200 && code <= 299);
+const TOKEN_CODES = new Set([102, 190]);
+/** "Temporary issue due to downtime": the request may or may not have been carried out. */
+const SERVICE_CODES = new Set([1, 2, -1, -2]);
+const DUPLICATE_POST = 506;
+const POLICY_BLOCK = 368;
+const POLICY_BLOCK_WAIT_MS = 60 * 60 * 1000;
+/** Instagram: "You reached maximum number of posts" (code 9). */
+const IG_PUBLISHING_LIMIT_SUBCODE = 2207042;
+/** Instagram: "We restrict certain activity to protect our community" (code 4, but not a rate limit). */
+const IG_SPAM_SUBCODE = 2207051;
+/** Daily publishing limits: wait an hour, then check the quota again. */
+export const DAILY_LIMIT_WAIT_MS = 60 * 60 * 1000;
+
+/** Milliseconds from a Retry-After header (seconds or an HTTP date); undefined when absent or unreadable. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The longest `estimated_time_to_regain_access` (minutes) in X-Business-Use-Case-Usage, in ms. */
+function regainAccessMs(headers: Headers): number | undefined {
+  const raw = headers.get('x-business-use-case-usage');
+  if (!raw) return undefined;
+  try {
+    const usage = JSON.parse(raw) as Record<string, { estimated_time_to_regain_access?: number }[]>;
+    const minutes = Object.values(usage)
+      .flat()
+      .map((u) => u.estimated_time_to_regain_access ?? 0);
+    const most = Math.max(0, ...minutes);
+    return most > 0 ? most * 60_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: GraphError): string {
+  const text = [error.message, error.error_user_msg].filter((t): t is string => !!t && t.trim() !== '');
+  const unique = [...new Set(text)].join(' — ') || 'no message';
+  const code = error.code === undefined ? '' : `code ${error.code}${error.error_subcode ? `/${error.error_subcode}` : ''}`;
+  const trace = error.fbtrace_id ? `fbtrace_id ${error.fbtrace_id}` : '';
+  const details = [code, trace].filter(Boolean).join(', ');
+  return details ? `${unique} (${details})` : unique;
+}
+
+/** What a Graph error means for this send. */
+export function resultForGraphError(
+  status: number,
+  error: GraphError | undefined,
+  headers: Headers,
+  step: GraphStep,
+  opts: Pick<GraphApiOptions, 'platform' | 'authHint'>,
+): SendResult {
+  const { platform } = opts;
+  const code = error?.code;
+  const text = error ? describe(error) : `HTTP ${status} without a Graph error object`;
+  const inDoubtOrRetry = (why: string): SendResult =>
+    step === 'publish'
+      ? { kind: 'in-doubt', reason: `${platform}: ${why}; the post may have been published — check the account, then \`herald retry\` or \`herald skip\`` }
+      : { kind: 'retry', reason: `${platform}: ${why}` };
+
+  if (code !== undefined) {
+    if (error?.error_subcode === IG_SPAM_SUBCODE) return { kind: 'permanent', reason: `${platform} refused the post as suspected spam: ${text}` };
+    if (error?.error_subcode === IG_PUBLISHING_LIMIT_SUBCODE) {
+      return { kind: 'retry', rateLimited: true, afterMs: DAILY_LIMIT_WAIT_MS, reason: `${platform}: daily publishing limit reached: ${text}` };
+    }
+    if (RATE_LIMIT_CODES.has(code) || isBusinessUseCaseLimit(code)) {
+      const afterMs = regainAccessMs(headers) ?? retryAfterMs(headers);
+      return { kind: 'retry', rateLimited: true, ...(afterMs !== undefined && { afterMs }), reason: `${platform}: rate limited: ${text}` };
+    }
+    if (TOKEN_CODES.has(code) || (error?.type === 'OAuthException' && status === 401)) {
+      return { kind: 'auth', reason: `${platform} refused the access token: ${text}; ${opts.authHint}` };
+    }
+    if (isPermissionCode(code)) {
+      return { kind: 'auth', reason: `${platform}: the token lacks a permission: ${text}; ${opts.authHint}` };
+    }
+    if (code === DUPLICATE_POST) {
+      // The Page's latest post already has this exact text, and a resend is byte-identical, so it is ours.
+      return { kind: 'already-posted', reason: `${platform} says this is a duplicate of the Page's latest post: ${text}` };
+    }
+    if (code === POLICY_BLOCK) {
+      return { kind: 'retry', rateLimited: true, afterMs: POLICY_BLOCK_WAIT_MS, reason: `${platform}: temporarily blocked for a policy violation: ${text}` };
+    }
+    if (SERVICE_CODES.has(code) || error?.is_transient === true) return inDoubtOrRetry(`temporary error: ${text}`);
+  }
+  if (status === 429) {
+    const afterMs = retryAfterMs(headers);
+    return { kind: 'retry', rateLimited: true, ...(afterMs !== undefined && { afterMs }), reason: `${platform}: rate limited: ${text}` };
+  }
+  if (status === 401) return { kind: 'auth', reason: `${platform} refused the access token: ${text}; ${opts.authHint}` };
+  if (status >= 500) return inDoubtOrRetry(`server error HTTP ${status}: ${text}`);
+  return { kind: 'permanent', reason: `${platform} refused the post: ${text}` };
+}
+
+function graphError(body: unknown): GraphError | undefined {
+  const error = (body as { error?: unknown } | undefined)?.error;
+  return error && typeof error === 'object' ? (error as GraphError) : undefined;
+}
+
+/** A thin client: every call returns the JSON body, or the SendResult the failure amounts to, secrets scrubbed. */
+export class GraphApi {
+  constructor(private readonly opts: GraphApiOptions) {}
+
+  get(path: string, params: Record<string, string>, step: GraphStep, signal: AbortSignal): Promise<GraphReply> {
+    const query = new URLSearchParams({ ...params, access_token: this.opts.accessToken });
+    return this.request(`${this.opts.root}/${path}?${query}`, { method: 'GET', signal }, step);
+  }
+
+  post(path: string, params: Record<string, string>, step: GraphStep, signal: AbortSignal): Promise<GraphReply> {
+    const body = new URLSearchParams({ ...params, access_token: this.opts.accessToken });
+    return this.request(`${this.opts.root}/${path}`, { method: 'POST', body, signal }, step);
+  }
+
+  private async request(url: string, init: RequestInit, step: GraphStep): Promise<GraphReply> {
+    const { platform } = this.opts;
+    if (init.signal?.aborted) return { ok: false, result: { kind: 'retry', reason: `${platform}: cut off (timeout or shutdown) before the request was sent` } };
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await fetch(url, init);
+      const text = await response.text();
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+    } catch (err) {
+      return { ok: false, result: this.scrub(this.transportResult(err, step, init.signal ?? undefined)) };
+    }
+    const error = graphError(body);
+    if (!response.ok || error) {
+      return { ok: false, result: this.scrub(resultForGraphError(response.status, error, response.headers, step, this.opts)) };
+    }
+    if (!body || typeof body !== 'object') {
+      const why = `answered HTTP ${response.status} without a JSON body`;
+      return {
+        ok: false,
+        result: step === 'publish' ? { kind: 'in-doubt', reason: `${platform} ${why}; the post may have been published` } : { kind: 'retry', reason: `${platform} ${why}` },
+      };
+    }
+    return { ok: true, body: body as Record<string, unknown> };
+  }
+
+  private transportResult(err: unknown, step: GraphStep, signal: AbortSignal | undefined): SendResult {
+    const { platform } = this.opts;
+    const detail = signal?.aborted ? 'the request was cut off (timeout or shutdown)' : `network error: ${describeError(err)}`;
+    if (step === 'prepare' || wasNeverSent(err)) return { kind: 'retry', reason: `${platform}: ${detail}` };
+    return { kind: 'in-doubt', reason: `${platform}: ${detail} after the post was sent; it may have been published — check the account, then \`herald retry\` or \`herald skip\`` };
+  }
+
+  private scrub(result: SendResult): SendResult {
+    return 'reason' in result ? { ...result, reason: this.opts.redact(result.reason) } : result;
+  }
+}
+
+export function stringField(body: Record<string, unknown>, key: string): string | undefined {
+  const value = body[key];
+  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Waits between status checks: quick at first (text and images are usually ready at once), about 40 s in all. */
+const POLL_DELAYS_MS = [250, 500, 1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000, 4000, 4000, 4000];
+
+/**
+ * Polls a media container until its status is FINISHED. Instagram names the field
+ * `status_code` (detail in `status`), Threads `status` (detail in `error_message`).
+ * Nothing is visible before the container is published, so every failure here is a retry
+ * except ERROR, which is the platform refusing the media.
+ */
+export async function waitUntilFinished(
+  graph: GraphApi,
+  containerId: string,
+  fields: { status: string; detail: string },
+  platform: string,
+  signal: AbortSignal,
+): Promise<{ ok: true } | { ok: false; result: SendResult }> {
+  for (let attempt = 0; ; attempt++) {
+    const reply = await graph.get(containerId, { fields: `${fields.status},${fields.detail}` }, 'prepare', signal);
+    if (!reply.ok) return reply;
+    const status = stringField(reply.body, fields.status);
+    const detail = stringField(reply.body, fields.detail);
+    if (status === 'FINISHED') return { ok: true };
+    if (status === 'ERROR') {
+      return { ok: false, result: { kind: 'permanent', reason: `${platform} could not process the media: ${detail ?? 'no detail given'}` } };
+    }
+    if (status === 'EXPIRED' || status === 'PUBLISHED') {
+      return { ok: false, result: { kind: 'retry', reason: `${platform}: media container ${containerId} is ${status}; a new one is made on the next attempt` } };
+    }
+    const delay = POLL_DELAYS_MS[attempt];
+    if (delay === undefined) {
+      return { ok: false, result: { kind: 'retry', reason: `${platform}: media container still ${status ?? 'not ready'} after ${POLL_DELAYS_MS.reduce((a, b) => a + b) / 1000} s` } };
+    }
+    try {
+      await sleep(delay, undefined, { signal });
+    } catch {
+      return { ok: false, result: { kind: 'retry', reason: `${platform}: cut off (timeout or shutdown) while the media container was processing` } };
+    }
+  }
+}
+
+/** The public URL of a published media object, when the platform gives one; never fails the send. */
+export async function permalinkOf(graph: GraphApi, mediaId: string, signal: AbortSignal): Promise<string | undefined> {
+  const reply = await graph.get(mediaId, { fields: 'permalink' }, 'prepare', signal);
+  return reply.ok ? stringField(reply.body, 'permalink') : undefined;
+}

@@ -1,0 +1,108 @@
+/**
+ * Threads: a text post with the article as its link attachment, published in two steps,
+ * `POST /{user-id}/threads` (media_type TEXT) then `POST /{user-id}/threads_publish`.
+ * https://developers.facebook.com/docs/threads/posts
+ */
+import { z } from 'zod';
+import { defineAdapter, type PlatformRules } from '../src/platform.ts';
+import { utf8Bytes } from '../src/render/count.ts';
+import { makeRedactor } from '../src/redact.ts';
+import { GraphApi, permalinkOf, stringField, waitUntilFinished } from './graph-api.ts';
+
+export const THREADS_API_ROOT = 'https://graph.threads.net/v1.0';
+export const THREADS_MAX_LENGTH = 500;
+export const THREADS_MAX_LINKS = 5;
+/** "Threads profiles are limited to 250 API-published posts within a 24-hour moving period." */
+export const THREADS_POSTS_PER_DAY = 250;
+
+const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** A grapheme is an emoji when it holds a pictograph, a flag letter, a keycap or an emoji variation selector. */
+const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3|\uFE0F/u;
+
+/**
+ * Length as Threads counts it: "Text posts are limited to 500 characters. Emojis are counted
+ * as the number of UTF-8 bytes." An emoji grapheme (a ZWJ family, a flag, a keycap) counts
+ * its UTF-8 bytes; any other grapheme its UTF-16 code units, which is never less than its
+ * code points or its one grapheme, so the text fits whichever of those Threads means by
+ * "characters" (only rare astral letters such as 𝐀 count 2 where Threads may count 1).
+ */
+export function threadsLength(text: string): number {
+  let length = 0;
+  for (const { segment } of graphemeSegmenter.segment(text)) {
+    length += EMOJI.test(segment) ? utf8Bytes(segment) : segment.length;
+  }
+  return length;
+}
+
+/** URLs with a scheme, `www.` addresses and bare domains (Threads links `astanatimes.com` too). */
+const URL_LIKE = /\bhttps?:\/\/[^\s<>"]+|\bwww\.[^\s<>"]+|(?<![\p{L}\p{N}@.-])(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?:\/[^\s<>"]*)?/giu;
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}'"»…]+$/u;
+
+/** The distinct links in a text ("All unique URLs found in the text field are counted as links"). */
+export function linksIn(text: string): Set<string> {
+  return new Set([...text.matchAll(URL_LIKE)].map((m) => m[0].replace(TRAILING_PUNCTUATION, '').toLowerCase()));
+}
+
+export function countLinks(text: string): number {
+  return linksIn(text).size;
+}
+
+export const threadsRules: PlatformRules = {
+  defaultTemplate: '{title}\n\n{summary}\n\n{link}\n{hashtags}',
+  // A Threads post carries one topic tag: the first hashtag in the text; more add nothing.
+  maxHashtags: 1,
+  layouts: [
+    {
+      name: 'text',
+      budgets: [
+        { unit: 'chars (emoji as UTF-8 bytes)', limit: THREADS_MAX_LENGTH, count: threadsLength },
+        { unit: 'links', limit: THREADS_MAX_LINKS, count: countLinks },
+      ],
+    },
+  ],
+};
+
+export const threadsAdapter = defineAdapter({
+  platform: 'threads',
+  schema: z.strictObject({
+    userId: z.string().regex(/^(\d+|me)$/, 'the numeric Threads user ID (GET /me?fields=id) or "me"'),
+    auth: z.strictObject({
+      accessToken: z.string().min(1).describe('A long-lived Threads user access token with threads_content_publish'),
+    }),
+  }),
+  inDoubt: 'hold',
+  pacing: { windows: [{ limit: THREADS_POSTS_PER_DAY, seconds: 86_400 }] },
+  async create(channel) {
+    const graph = new GraphApi({
+      platform: 'Threads',
+      root: (channel.apiRoot ?? THREADS_API_ROOT).replace(/\/+$/, ''),
+      accessToken: channel.auth.accessToken,
+      authHint: `create a new long-lived Threads access token and set auth.accessToken of channel ${channel.id} (see docs/platforms/threads.md)`,
+      redact: makeRedactor([channel.auth.accessToken]),
+    });
+    const user = channel.userId;
+    return {
+      rules: threadsRules,
+      async send(post, ctx) {
+        const { signal } = ctx;
+        const links = linksIn(post.text);
+        // The attachment is one more link unless the text already has it; never go over five.
+        const attach = links.has(post.link.toLowerCase()) || links.size < THREADS_MAX_LINKS;
+        const params = { media_type: 'TEXT', text: post.text, ...(attach && { link_attachment: post.link }) };
+        const container = await graph.post(`${user}/threads`, params, 'prepare', signal);
+        if (!container.ok) return container.result;
+        const containerId = stringField(container.body, 'id');
+        if (!containerId) return { kind: 'retry', reason: 'Threads answered without a media container id' };
+        const ready = await waitUntilFinished(graph, containerId, { status: 'status', detail: 'error_message' }, 'Threads', signal);
+        if (!ready.ok) return ready.result;
+
+        const published = await graph.post(`${user}/threads_publish`, { creation_id: containerId }, 'publish', signal);
+        if (!published.ok) return published.result;
+        const mediaId = stringField(published.body, 'id');
+        if (!mediaId) return { kind: 'in-doubt', reason: 'Threads answered without a post id; check the profile, then `herald retry` or `herald skip`' };
+        const url = await permalinkOf(graph, mediaId, signal);
+        return { kind: 'sent', remoteId: mediaId, ...(url && { url }) };
+      },
+    };
+  },
+});

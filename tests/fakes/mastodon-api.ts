@@ -1,0 +1,161 @@
+/**
+ * A Mastodon instance on 127.0.0.1: `/api/v2/instance` (and v1), `POST /api/v1/statuses`
+ * with bearer tokens, Idempotency-Key (same key → the same status, nothing new), the
+ * character limit counted as Mastodon counts it, and the 300-per-window status limit
+ * answered with 429 and an ISO-8601 X-RateLimit-Reset.
+ */
+import twttr from 'twitter-text';
+import { startFake, type FakeRequest, type FakeResponse, type HttpFake } from '../helpers/http-fake.ts';
+
+export interface MastodonStatus {
+  id: string;
+  url: string;
+  uri: string;
+  created_at: string;
+  content: string;
+  visibility: string;
+  language: string | null;
+  spoiler_text: string;
+  account: { id: string; username: string; acct: string };
+}
+
+export interface AcceptedStatus {
+  status: MastodonStatus;
+  /** The `status` text exactly as received. */
+  text: string;
+  idempotencyKey?: string;
+  request: FakeRequest;
+}
+
+export type MastodonOverride = (req: FakeRequest) => FakeResponse | 'hang' | undefined;
+
+export interface MastodonFakeOptions {
+  accessToken?: string;
+  maxCharacters?: number;
+  urlWeight?: number;
+  /** Serve only /api/v1/instance, like Mastodon before 4.0. */
+  v1Only?: boolean;
+  /** Statuses allowed before 429, and when that window resets. */
+  statusLimit?: { limit: number; resetAt: Date };
+}
+
+export interface MastodonFake {
+  url: string;
+  fake: HttpFake;
+  /** Statuses created, in order (a replayed Idempotency-Key adds nothing). */
+  posts: AcceptedStatus[];
+  /** Answers the next request to `path` (default: POST /api/v1/statuses) with `handler`; undefined falls through. */
+  respondNext(handler: MastodonOverride, path?: string): void;
+  close(): Promise<void>;
+}
+
+const USERNAME = 'herald';
+
+/** Mastodon's countable length (StatusLengthValidator), with twitter-text's extractor as its URL finder. */
+export function mastodonCountedLength(text: string, spoiler: string, urlWeight: number): number {
+  const graphemes = (s: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].length;
+  let countable = '';
+  let last = 0;
+  for (const { indices } of twttr.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false })) {
+    countable += text.slice(last, indices[0]) + 'x'.repeat(urlWeight);
+    last = indices[1];
+  }
+  countable += text.slice(last);
+  countable = countable.replace(/(?<![=/\p{L}\p{M}\p{N}])@([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)@[\p{L}\p{M}\p{Nd}_]+(?:[.-]+[\p{L}\p{M}\p{Nd}_]+)*/gu, '@$1');
+  return graphemes(spoiler) + graphemes(countable);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export async function startMastodonFake(options: MastodonFakeOptions = {}): Promise<MastodonFake> {
+  const accessToken = options.accessToken ?? 'mastodon-test-token';
+  const maxCharacters = options.maxCharacters ?? 500;
+  const urlWeight = options.urlWeight ?? 23;
+  const fake = await startFake();
+  const posts: AcceptedStatus[] = [];
+  const byKey = new Map<string, MastodonStatus>();
+  const overrides = new Map<string, MastodonOverride>();
+  let nextId = 110_000_000_000_000_000n;
+
+  const configuration = {
+    urls: { streaming: fake.url.replace(/^http/, 'ws') },
+    statuses: { max_characters: maxCharacters, max_media_attachments: 4, characters_reserved_per_url: urlWeight },
+  };
+  const instanceV2 = { domain: '127.0.0.1', title: 'Fake Mastodon', version: '4.3.0', configuration };
+  const instanceV1 = { uri: '127.0.0.1', title: 'Fake Mastodon', version: '3.5.3', configuration };
+
+  const withOverride = (method: string, path: string, handler: (req: FakeRequest) => FakeResponse) => {
+    fake.route(method, path, (req) => {
+      const override = overrides.get(path);
+      if (override) {
+        overrides.delete(path);
+        const answer = override(req);
+        if (answer === 'hang') return undefined;
+        if (answer) return answer;
+      }
+      return handler(req);
+    });
+  };
+
+  withOverride('GET', '/api/v2/instance', () => (options.v1Only ? { status: 404, body: { error: 'Record not found' } } : { body: instanceV2 }));
+  withOverride('GET', '/api/v1/instance', () => ({ body: instanceV1 }));
+
+  withOverride('POST', '/api/v1/statuses', (req) => {
+    if (req.headers.authorization !== `Bearer ${accessToken}`) {
+      return { status: 401, body: { error: 'The access token is invalid' } };
+    }
+    const key = req.headers['idempotency-key'];
+    const idempotencyKey = typeof key === 'string' ? key : undefined;
+    const replay = idempotencyKey === undefined ? undefined : byKey.get(idempotencyKey);
+    if (replay) return { body: replay };
+    if (options.statusLimit && posts.length >= options.statusLimit.limit) {
+      return {
+        status: 429,
+        headers: {
+          'x-ratelimit-limit': String(options.statusLimit.limit),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': options.statusLimit.resetAt.toISOString(),
+        },
+        body: { error: 'Too many requests' },
+      };
+    }
+    const params = (req.json ?? Object.fromEntries(req.form ?? [])) as Record<string, unknown>;
+    const text = typeof params.status === 'string' ? params.status : '';
+    const spoiler = typeof params.spoiler_text === 'string' ? params.spoiler_text : '';
+    const visibility = typeof params.visibility === 'string' ? params.visibility : 'public';
+    if (!text.trim()) return { status: 422, body: { error: "Validation failed: Text can't be blank" } };
+    if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) {
+      return { status: 422, body: { error: `'${visibility}' is not a valid visibility` } };
+    }
+    if (mastodonCountedLength(text, spoiler, urlWeight) > maxCharacters) {
+      return { status: 422, body: { error: `Validation failed: Text character limit of ${maxCharacters} exceeded` } };
+    }
+    const id = String(nextId++);
+    const status: MastodonStatus = {
+      id,
+      url: `${fake.url}/@${USERNAME}/${id}`,
+      uri: `${fake.url}/users/${USERNAME}/statuses/${id}`,
+      created_at: new Date().toISOString(),
+      content: `<p>${escapeHtml(text).replaceAll('\n', '<br />')}</p>`,
+      visibility,
+      language: typeof params.language === 'string' ? params.language : null,
+      spoiler_text: spoiler,
+      account: { id: '1', username: USERNAME, acct: USERNAME },
+    };
+    if (idempotencyKey !== undefined) byKey.set(idempotencyKey, status);
+    posts.push({ status, text, ...(idempotencyKey !== undefined && { idempotencyKey }), request: req });
+    return { body: status };
+  });
+
+  return {
+    url: fake.url,
+    fake,
+    posts,
+    respondNext(handler, path = '/api/v1/statuses') {
+      overrides.set(path, handler);
+    },
+    close: () => fake.close(),
+  };
+}

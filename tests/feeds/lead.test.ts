@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { leadFromHtml } from '../../src/feeds/lead.ts';
+
+const exampleFile = path.resolve(import.meta.dirname, '../../../shared/examples/article-kz-us-human-rights-dialogue.txt');
+const [headline, lead, credit, ...rest] = fs
+  .readFileSync(exampleFile, 'utf8')
+  .split(/\n\s*\n/)
+  .map((p) => p.trim())
+  .filter(Boolean) as [string, string, string, ...string[]];
+const newsletter = rest.at(-1)!;
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const p = (text: string) => `<p>${escapeHtml(text)}</p>`;
+const appearedFirst =
+  '<p>The post <a href="https://astanatimes.com/2024/05/x/">Kazakhstan, US Maintain Constructive Dialogue</a> appeared first on <a href="https://astanatimes.com">The Astana Times</a>.</p>';
+
+describe('leadFromHtml on the outlet example', () => {
+  it('reads the example as the outlet publishes it', () => {
+    expect(headline).toBe('Kazakhstan, US Maintain Constructive Dialogue on Human Rights, Democratic Reforms');
+    expect(credit).toBe('Photo credit: Kazakh Foreign Ministry');
+    expect(newsletter).toMatch(/^Get The Astana Times stories sent directly to you!/);
+  });
+
+  it('takes the first paragraph of the article', () => {
+    const html = [lead, credit, ...rest].map(p).join('\n') + appearedFirst;
+    expect(leadFromHtml(html)).toBe(lead);
+  });
+
+  it('skips a photo credit, an image-only paragraph and an empty paragraph before the lead', () => {
+    const html = [
+      '<p>&nbsp;</p>',
+      '<p><a href="https://astanatimes.com/x.jpg"><img src="https://astanatimes.com/x.jpg" alt="" /></a></p>',
+      `<p><em>${credit}</em></p>`,
+      p(lead),
+      ...rest.map(p),
+    ].join('\n');
+    expect(leadFromHtml(html)).toBe(lead);
+  });
+
+  it('never returns the photo credit or the newsletter footer, whatever else is missing', () => {
+    expect(leadFromHtml([credit, newsletter].map(p).join('') + appearedFirst)).toBe('');
+    expect(leadFromHtml(`${p(credit)}${p(newsletter)}${p(rest[0]!)}`)).toBe(rest[0]);
+    expect(leadFromHtml(`<p>${credit}<br />${escapeHtml(lead)}</p>`)).toBe(lead);
+  });
+});
+
+describe('leadFromHtml on WordPress markup', () => {
+  const story = 'ALMATY – Three new stations of the Almaty metro opened to passengers on May 20.';
+
+  it.each([
+    [
+      'a classic-editor caption',
+      `<div id="attachment_1" class="wp-caption aligncenter"><img src="/a.jpg" /><p class="wp-caption-text">Passengers on the platform. Photo credit: city administration</p></div><p>${story}</p>`,
+    ],
+    [
+      'a block-editor figure',
+      `<figure class="wp-block-image"><img src="/a.jpg" /><figcaption class="wp-element-caption">Passengers on the platform</figcaption></figure><p>${story}</p>`,
+    ],
+    ['a "Photo:" line', `<p>Photo: Kazinform</p><p>${story}</p>`],
+    ['a "Photos courtesy of" line', `<p>Photos courtesy of the Almaty akimat</p><p>${story}</p>`],
+    ['a "Photo by" line', `<p>Photo by Jane Doe/Reuters</p><p>${story}</p>`],
+    ['a leaked [caption] shortcode', `<p>[caption id="attachment_1" align="aligncenter"]Passengers[/caption]</p><p>${story}</p>`],
+    ['a subheading', `<h2>Metro</h2><p>${story}</p>`],
+    ['an embedded tweet', `<blockquote class="twitter-tweet"><p>Tweet text</p></blockquote><p>${story}</p>`],
+    ['a "Read more" line', `<p>Read more: <a href="/b">Earlier story</a></p><p>${story}</p>`],
+    ['a "Read also:" line', `<p>Read also: Earlier story</p><p>${story}</p>`],
+  ])('skips %s', (_name, html) => {
+    expect(leadFromHtml(html)).toBe(story);
+  });
+
+  it('uses a plain description without <p>, dropping the " [&#8230;]" WordPress adds', () => {
+    expect(leadFromHtml('Kazakhstan&#8217;s wrestlers won four medals in Bishkek. [&#8230;]')).toBe(
+      'Kazakhstan’s wrestlers won four medals in Bishkek.',
+    );
+    expect(leadFromHtml('The team won four medals in Bishkek, the committee &hellip;')).toBe('The team won four medals in Bishkek, the committee');
+    expect(leadFromHtml('The team won four medals... <a href="/x">Continue reading <span>Wrestlers</span></a>')).toBe(
+      'The team won four medals...',
+    );
+  });
+
+  it('takes the excerpt, not "The post … appeared first on …", from a WordPress description', () => {
+    const description = `<p>ASTANA – The parties discussed cooperation between Kazakhstan and [&#8230;]</p>\n${appearedFirst}`;
+    expect(leadFromHtml(description)).toBe('ASTANA – The parties discussed cooperation between Kazakhstan and');
+    expect(leadFromHtml('Excerpt of the story [&#8230;] The post Title appeared first on The Astana Times.')).toBe('Excerpt of the story');
+  });
+
+  it('keeps line breaks inside a paragraph as spaces and decodes entities', () => {
+    expect(leadFromHtml('<p>ASTANA &#8211; First line<br>second line &amp; more</p>')).toBe('ASTANA – First line second line & more');
+  });
+
+  it('returns an empty lead when there is no text', () => {
+    expect(leadFromHtml('')).toBe('');
+    expect(leadFromHtml('<p><img src="/x.jpg"></p><script>var x = "<p>not text</p>";</script>')).toBe('');
+  });
+});
+
+describe('leadFromHtml properties', () => {
+  const word = fc.stringMatching(/^[A-Za-z]{1,10}$/);
+  const sentence = fc.array(word, { minLength: 3, maxLength: 12 }).map((w) => `ASTANA – ${w.join(' ')}.`);
+  const boilerplate = fc.constantFrom(
+    `<p>${credit}</p>`,
+    `<p><em>Photo: Akorda press service</em></p>`,
+    p(newsletter),
+    appearedFirst,
+    '<p><img src="https://astanatimes.com/x.jpg" alt=""></p>',
+    '<figure><img src="/y.jpg"><figcaption>A caption</figcaption></figure>',
+    '<p>&nbsp;</p>',
+  );
+
+  it('never throws on arbitrary input and returns trimmed single-spaced text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (input) => {
+        const result = leadFromHtml(input);
+        expect(result).toBe(result.trim());
+        expect(result).not.toMatch(/\s\s/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on arbitrary tag soup', () => {
+    const fragment = fc.constantFrom('<p>', '</p>', '<br>', '<div class="wp-caption">', '</div>', '<figure>', '&', '&#8230;', '[', ']', 'Photo: ', ' text ', '<img src=x>', '<!--', '-->', '<![CDATA[');
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 40 }), (parts) => {
+        expect(typeof leadFromHtml(parts.join(''))).toBe('string');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is the first story paragraph whatever boilerplate surrounds it', () => {
+    fc.assert(
+      fc.property(fc.array(boilerplate, { maxLength: 4 }), sentence, fc.array(sentence, { maxLength: 3 }), fc.array(boilerplate, { maxLength: 4 }), (before, first, more, after) => {
+        const html = [...before, `<p>${first}</p>`, ...more.map((s) => `<p>${s}</p>`), ...after].join('\n');
+        expect(leadFromHtml(html)).toBe(first);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
