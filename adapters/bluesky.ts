@@ -26,6 +26,8 @@ const MAX_IMAGE_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 const THUMB_MAX_WIDTH = 2000;
 /** How many characters of the link's path stay visible before "…". */
 const VISIBLE_PATH_LENGTH = 24;
+/** No call to the PDS may take longer, whatever signal it has (login takes none). */
+const CALL_TIMEOUT_MS = 60_000;
 
 const schema = z.strictObject({
   service: z.url().optional().describe(`Alias of apiRoot: the PDS, default ${DEFAULT_PDS}`),
@@ -123,13 +125,23 @@ export async function shrinkToJpeg(image: Buffer, maxBytes = MAX_THUMB_BYTES): P
   throw new Error(`could not shrink the image under ${maxBytes} bytes`);
 }
 
+/** fetch, abandoning any request after `ms`, on top of the request's own signal. */
+function fetchWithin(ms: number): typeof fetch {
+  return (input, init) => {
+    const signals = [AbortSignal.timeout(ms)];
+    if (input instanceof Request) signals.push(input.signal);
+    if (init?.signal) signals.push(init.signal);
+    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
+  };
+}
+
 /** One logged-in agent per PDS and account, shared by every channel of this process. */
 class BlueskySession {
   readonly agent: AtpAgent;
   private loggingIn: Promise<void> | undefined;
 
   constructor(service: string) {
-    this.agent = new AtpAgent({ service });
+    this.agent = new AtpAgent({ service, fetch: fetchWithin(CALL_TIMEOUT_MS) });
   }
 
   /** Logs in unless a session is live (the library refreshes it; a dead refresh token clears it). */
@@ -180,7 +192,8 @@ function beforePosting(err: unknown, redact: Redactor, step: string): SendResult
   const reason = redact(`${step}: ${describeXrpc(err)}`);
   if (!(err instanceof XRPCError)) return { kind: 'retry', reason };
   if (err.status === 429) return { kind: 'retry', reason, rateLimited: true, ...optionalDelay(rateLimitDelay(err)) };
-  if (err.status === 401 || err.status === 403 || err.error === 'AuthFactorTokenRequired' || err.error === 'AccountTakedown') {
+  const loginRefused = step === 'login' && err.status === 400 && err.error !== 'InvalidToken' && err.error !== 'ExpiredToken';
+  if (err.status === 401 || err.status === 403 || loginRefused) {
     return { kind: 'auth', reason: `${reason} (check auth.identifier and auth.password: use an app password, not the account password)` };
   }
   if (err.status === 400 && !['ExpiredToken', 'InvalidToken'].includes(err.error)) return { kind: 'permanent', reason };
@@ -257,7 +270,12 @@ export const blueskyAdapter = defineAdapter({
         }
       }
 
-      const thumb = rendered.imageUrl === undefined ? undefined : await uploadThumb(agent, rendered.imageUrl, signal);
+      let thumb: Awaited<ReturnType<typeof uploadThumb>>;
+      try {
+        thumb = rendered.imageUrl === undefined ? undefined : await uploadThumb(agent, rendered.imageUrl, signal);
+      } catch (err) {
+        return { kind: 'retry', reason: redact(`preparing the card image: ${describeXrpc(err)}`) };
+      }
       const record = {
         $type: POST_COLLECTION,
         text: rendered.text,

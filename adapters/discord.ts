@@ -31,13 +31,16 @@ const schema = z.strictObject({
 });
 
 const INLINE_MARKUP = /[\\*_~`|<>[\]]/gu;
-const LINE_START_MARKUP = /^([ \t]*)(#{1,3}|-#|-|\d+\.)(?=[ \t])/gmu;
+const LINE_START_MARKUP = /^([ \t]*)(#{1,3}|-#|-)(?=[ \t])/gmu;
+/** "1. " starts a list; a backslash escapes only punctuation, so it goes before the dot. */
+const ORDERED_LIST = /^([ \t]*\d+)\.(?=[ \t])/gmu;
 
 /** Plain text as Discord shows it literally: markdown, masked links, mention syntax and bare URLs escaped. */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(INLINE_MARKUP, '\\$&')
     .replace(LINE_START_MARKUP, '$1\\$2')
+    .replace(ORDERED_LIST, '$1\\.')
     .replace(/:\/\//gu, '\\://');
 }
 

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { pino } from 'pino';
+import { countLinks, linksIn, THREADS_MAX_LENGTH, threadsAdapter, threadsLength } from '../../adapters/threads.ts';
+import type { Article } from '../../src/article.ts';
+import { channelSchemaFor } from '../../src/config/schema.ts';
+import type { Adapter, RenderedPost, SendContext, SendResult } from '../../src/platform.ts';
+import { renderPost } from '../../src/render/render.ts';
+import { graphError, startThreadsFake, type PlatformFake, type ThreadsPost } from '../fakes/graph-api.ts';
+
+const USER = '26000000000000001';
+const TOKEN = 'THAAcanaryToken9Zp2Kq';
+
+type ThreadsChannel = Parameters<typeof threadsAdapter.create>[0];
+
+function channelFor(raw: Record<string, unknown>): ThreadsChannel {
+  return channelSchemaFor(threadsAdapter).parse({
+    id: 'threads-main',
+    platform: 'threads',
+    userId: USER,
+    auth: { accessToken: TOKEN },
+    utm: { source: 'threads' },
+    ...raw,
+  }) as unknown as ThreadsChannel;
+}
+
+const silent = { logger: pino({ level: 'silent' }), offline: false };
+const context = (signal: AbortSignal = new AbortController().signal): SendContext => ({ idempotencyKey: 'delivery-1', resend: false, signal });
+const reasonOf = (result: SendResult) => ('reason' in result ? result.reason : '');
+
+const LINK = 'https://astanatimes.com/2024/05/dialogue/?utm_source=threads&utm_medium=social';
+const TEXT = `Kazakhstan, US Maintain Constructive Dialogue 🇰🇿🇺🇸\n\n${LINK}\n#HumanRights`;
+
+function postOf(extra: Partial<RenderedPost> = {}): RenderedPost {
+  return { layout: 'text', text: TEXT, lengths: [], shortened: false, link: LINK, title: '', summary: '', hashtags: [], ...extra };
+}
+
+describe('threadsLength: Threads counts emoji as their UTF-8 bytes', () => {
+  it.each([
+    ['Astana', 6],
+    ['Қазақстан', 9],
+    ['中文', 2],
+    ['e\u0301', 2],
+    ['😀', 4],
+    ['❤️', 6],
+    ['🇰🇿', 8],
+    ['1️⃣', 7],
+    ['👨‍👩‍👧', 18],
+    ['👩🏽‍🚀', 15],
+    ['Hi 👋!', 8],
+  ])('%s counts %i', (text, expected) => {
+    expect(threadsLength(text)).toBe(expected);
+  });
+});
+
+describe('links as Threads counts them: every unique URL in the text', () => {
+  it('counts URLs with a scheme, www. addresses and bare domains once each', () => {
+    const text = 'See https://astanatimes.com/a?x=1, www.gov.kz and akorda.kz. Again: https://astanatimes.com/a?x=1 — U.S. e.g. Mr.';
+    expect([...linksIn(text)]).toEqual(['https://astanatimes.com/a?x=1', 'www.gov.kz', 'akorda.kz']);
+    expect(countLinks('no links here, 3.5 million, U.S.')).toBe(0);
+  });
+});
+
+describe('threads adapter against the Threads fake', () => {
+  let threads: PlatformFake<ThreadsPost>;
+  let adapter: Adapter;
+
+  beforeEach(async () => {
+    threads = await startThreadsFake({ userId: USER, token: TOKEN });
+    adapter = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0` }), silent);
+  });
+  afterEach(() => threads.close());
+
+  it('creates a TEXT container with the link attachment, waits for FINISHED, publishes and reads the permalink', async () => {
+    const result = await adapter.send(postOf(), context());
+    const id = threads.posts[0]?.id;
+    expect(result).toEqual({ kind: 'sent', remoteId: id, url: `https://www.threads.net/@herald/post/FAKE${id}` });
+    expect(threads.posts).toEqual([{ id, text: TEXT, linkAttachment: LINK }]);
+    const requests = threads.fake.requests;
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `POST /v1.0/${USER}/threads`,
+      'GET /v1.0/18000001',
+      `POST /v1.0/${USER}/threads_publish`,
+      `GET /v1.0/${id}`,
+    ]);
+    expect(Object.fromEntries(requests[0]!.form!)).toEqual({ media_type: 'TEXT', text: TEXT, link_attachment: LINK, access_token: TOKEN });
+    expect(Object.fromEntries(requests[1]!.query)).toEqual({ fields: 'status,error_message', access_token: TOKEN });
+    expect(Object.fromEntries(requests[2]!.form!)).toEqual({ creation_id: '18000001', access_token: TOKEN });
+  });
+
+  it('waits while the container is IN_PROGRESS', async () => {
+    await threads.close();
+    threads = await startThreadsFake({ userId: USER, token: TOKEN, pollsUntilFinished: 1 });
+    adapter = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0` }), silent);
+    expect((await adapter.send(postOf(), context())).kind).toBe('sent');
+    expect(threads.fake.requests.filter((r) => r.path === '/v1.0/18000001')).toHaveLength(2);
+  });
+
+  it('leaves the link attachment out when five other links already fill the post', async () => {
+    const text = 'a.kz b.kz c.kz d.kz e.kz';
+    await adapter.send(postOf({ text }), context());
+    expect(threads.posts[0]).toEqual({ id: threads.posts[0]!.id, text });
+  });
+
+  it('retries rate-limited calls, after Retry-After when given', async () => {
+    threads.respondNext(() => ({ ...graphError(400, 4, 'Application request limit reached'), headers: { 'retry-after': '30' } }));
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'retry', rateLimited: true, afterMs: 30_000, reason: expect.stringContaining('rate limited') });
+  });
+
+  it("is permanent with Threads' message when it refuses the post", async () => {
+    threads.respondNext(() => graphError(400, 100, 'The post contains more than 5 links', { type: 'THApiException', userMessage: 'THREADS_API__LINK_LIMIT_EXCEEDED' }));
+    const result = await adapter.send(postOf(), context());
+    expect(result.kind).toBe('permanent');
+    expect(reasonOf(result)).toContain('Threads refused the post: The post contains more than 5 links — THREADS_API__LINK_LIMIT_EXCEEDED (code 100');
+  });
+
+  it('pauses the channel when the token is refused', async () => {
+    const stale = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0`, auth: { accessToken: 'THAAexpired' } }), silent);
+    const result = await stale.send(postOf(), context());
+    expect(result.kind).toBe('auth');
+    expect(reasonOf(result)).toContain('set auth.accessToken of channel threads-main');
+  });
+
+  it('is in doubt when threads_publish is cut off; a cut-off container step is retried', async () => {
+    const cut = new AbortController();
+    threads.respondNext(() => undefined);
+    threads.respondNext(() => undefined);
+    threads.respondNext(() => {
+      setTimeout(() => cut.abort(), 20);
+      return 'hang';
+    });
+    expect((await adapter.send(postOf(), context(cut.signal))).kind).toBe('in-doubt');
+
+    const early = new AbortController();
+    threads.respondNext(() => {
+      setTimeout(() => early.abort(), 20);
+      return 'hang';
+    });
+    expect((await adapter.send(postOf(), context(early.signal))).kind).toBe('retry');
+    expect(threads.posts).toEqual([]);
+  });
+
+  it('never puts the token in a reason', async () => {
+    threads.respondNext(() => graphError(500, 1, `An unknown error occurred for ${TOKEN}`));
+    const result = await adapter.send(postOf(), context());
+    expect(result.kind).toBe('retry');
+    expect(reasonOf(result)).toContain('[redacted]');
+    expect(reasonOf(result)).not.toContain(TOKEN);
+  });
+
+  it('makes no request when created offline', async () => {
+    await threadsAdapter.create(channelFor({ apiRoot: threads.url }), { ...silent, offline: true });
+    expect(threads.fake.requests).toEqual([]);
+  });
+});
+
+describe('threads adapter: every rendered post fits Threads', () => {
+  const scripts = fc.constantFrom('Kazakhstan', 'Қазақстан', '哈萨克斯坦', 'كازاخستان', '👨‍👩‍👧‍👦', '🇰🇿', '❤️', '1️⃣', 'e\u0301', '#Astana', 'akorda.kz', 'www.gov.kz', 'https://astanatimes.com/x');
+  const words = fc.array(fc.oneof(scripts, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 })), { minLength: 1, maxLength: 80 });
+  const base: Article = {
+    id: 'https://astanatimes.com/?p=3',
+    feedId: 'astanatimes',
+    link: 'https://astanatimes.com/2024/05/story/',
+    linkKey: 'https://astanatimes.com/2024/05/story',
+    title: '',
+    summary: '',
+    categories: [],
+  };
+
+  it('counts at most 500 (emoji as UTF-8 bytes), has at most 5 links, and keeps the whole link', async () => {
+    const channel = channelFor({ hashtags: { max: 5 } });
+    const { rules } = await threadsAdapter.create(channel, { ...silent, offline: true });
+    fc.assert(
+      fc.property(fc.record({ title: words.map((w) => w.join(' ')), summary: words.map((w) => w.join(' ')), categories: fc.array(scripts, { maxLength: 10 }) }), (a) => {
+        const outcome = renderPost({ ...base, ...a }, channel, rules);
+        if (!outcome.ok) throw new Error(outcome.reason);
+        const { text, link, hashtags } = outcome.post;
+        expect(threadsLength(text)).toBeLessThanOrEqual(THREADS_MAX_LENGTH);
+        expect(countLinks(text)).toBeLessThanOrEqual(5);
+        expect(hashtags.length).toBeLessThanOrEqual(1);
+        expect(link).toBe('https://astanatimes.com/2024/05/story/?utm_source=threads&utm_medium=social');
+        expect(text).toContain(link);
+        expect(linksIn(text).has(link)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
