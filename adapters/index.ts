@@ -31,4 +31,7 @@ export const adapters: Record<string, AdapterDefinition> = Object.fromEntries(
 );
 
 /** Platforms people ask for that have no publishing API: a config naming one gets this reason. */
-export const unsupportedPlatforms: Record<string, string> = {};
+export const unsupportedPlatforms: Record<string, string> = {
+  youtube:
+    'YouTube has no public API for community or text posts (activities.insert, its only text-post method, was deprecated on 18 May 2020: https://developers.google.com/youtube/v3/guides/implementation/activities); remove this channel',
+};

@@ -45,7 +45,7 @@ export async function startGateProxy(target: string, createsPost: (req: FakeRequ
     const upstream = await fetch(`${target}${req.url}`, {
       method: req.method,
       headers,
-      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : new Uint8Array(req.body),
     });
     const body = Buffer.from(await upstream.arrayBuffer());
     if (mode === 'hang-after') {
