@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendResult } from '../src/platform.ts';
 import type { Redactor } from '../src/redact.ts';
-import { describeError, wasNeverSent } from './http-errors.ts';
+import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 
 export interface GraphError {
   message?: string;
@@ -60,14 +60,6 @@ const IG_SPAM_SUBCODE = 2207051;
 /** Daily publishing limits: wait an hour, then check the quota again. */
 export const DAILY_LIMIT_WAIT_MS = 60 * 60 * 1000;
 
-/** Milliseconds from a Retry-After header (seconds or an HTTP date); undefined when absent or unreadable. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 /** The longest `estimated_time_to_regain_access` (minutes) in X-Business-Use-Case-Usage, in ms. */
 function regainAccessMs(headers: Headers): number | undefined {

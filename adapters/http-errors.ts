@@ -55,3 +55,12 @@ export function describeError(err: unknown): string {
 export function delayUntil(epochMs: number, now: number = Date.now()): number {
   return Math.max(0, epochMs - now);
 }
+
+/** Milliseconds from a Retry-After header (seconds or an HTTP date); undefined when absent or unreadable. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -10,8 +10,7 @@ import { defineAdapter, type Part, type PlatformRules, type SendResult } from '.
 import { utf16 } from '../src/render/count.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { fetchImage } from './fetch-image.ts';
-import { retryAfterMs } from './graph-api.ts';
-import { describeError, wasNeverSent } from './http-errors.ts';
+import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 
 export const LINKEDIN_API_ROOT = 'https://api.linkedin.com';
 /** A LinkedIn-Version (YYYYMM) that was live when this was written; LinkedIn keeps each for about a year. */

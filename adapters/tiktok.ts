@@ -11,8 +11,7 @@ import { defineAdapter, type PlatformRules, type SendResult } from '../src/platf
 import { utf16 } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
 import { makeRedactor } from '../src/redact.ts';
-import { retryAfterMs } from './graph-api.ts';
-import { describeError, wasNeverSent } from './http-errors.ts';
+import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 
 export const TIKTOK_API_ROOT = 'https://open.tiktokapis.com';
 /** "The maximum length for photo posts is 90 in UTF-16 runes." */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defineAdapter, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
-import { delayUntil, describeError, wasNeverSent } from './http-errors.ts';
+import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 
 export const WEBHOOK_EVENT = 'article.published';
 export const SIGNATURE_HEADER = 'x-herald-signature';
@@ -31,7 +31,7 @@ export interface WebhookPayload {
   /** Stable across attempts of the same delivery (also sent as Idempotency-Key): receivers deduplicate on it. */
   deliveryId: string;
   channel: string;
-  article: {
+  article: Partial<NonNullable<RenderedPost['source']>> & {
     title: string;
     summary: string;
     /** With the channel's UTM tags. */
@@ -49,6 +49,7 @@ export function payloadFor(post: RenderedPost, channelId: string, deliveryId: st
     deliveryId,
     channel: channelId,
     article: {
+      ...post.source,
       title: post.title,
       summary: post.summary,
       link: post.link,
@@ -63,15 +64,6 @@ export function payloadFor(post: RenderedPost, channelId: string, deliveryId: st
 /** `sha256=` and the hex HMAC-SHA256, keyed with the secret, of `<timestamp>.<raw body>`. */
 export function signature(secret: string, timestamp: string, rawBody: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')}`;
-}
-
-/** A Retry-After header (delay in seconds, or an HTTP date) in milliseconds. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? delayUntil(at) : undefined;
 }
 
 function withDelay(afterMs: number | undefined): { afterMs?: number } {
@@ -90,7 +82,7 @@ async function resultOf(res: Response, deliveryId: string, redact: Redactor): Pr
     return { kind: 'sent', remoteId: typeof id === 'string' || typeof id === 'number' ? String(id) : deliveryId };
   }
   const reason = redact(`webhook HTTP ${res.status}: ${text.trim().slice(0, 300) || res.statusText}`);
-  const afterMs = retryAfterMs(res.headers.get('retry-after'));
+  const afterMs = retryAfterMs(res.headers);
   if (res.status === 429) return { kind: 'retry', reason, rateLimited: true, ...withDelay(afterMs) };
   if (res.status === 408 || res.status >= 500) return { kind: 'retry', reason, ...withDelay(afterMs) };
   if (res.status === 410) return { kind: 'auth', reason: `${reason} (the receiver is gone: fix url, then resume the channel)` };

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { Logger } from 'pino';
+import type { Article } from './article.ts';
 import type { ChannelBase } from './config/channel-base.ts';
 
 /** One length rule a post must satisfy, counted in the platform's own unit. */
@@ -66,6 +67,8 @@ export interface RenderedPost {
   hashtags: string[];
   imageUrl?: string;
   publishedAt?: string;
+  /** Where the post came from, for platforms that pass structured data on (webhook). */
+  source?: Pick<Article, 'id' | 'feedId' | 'categories' | 'author'>;
 }
 
 /** What happened to one send. Adapters turn every platform answer into one of these. */

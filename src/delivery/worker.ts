@@ -139,6 +139,7 @@ export class DeliveryWorker {
 
       if (channel.config.dryRun) {
         settle(this.db, delivery.id, attempt, { state: 'sent', outcome: 'dry-run' }, this.now());
+        log.info({ delivery: delivery.id, layout: stored.layout, lengths: stored.lengths, text: stored.text }, 'dry run: rendered, not sent');
         this.emit({ delivery, state: 'sent', outcome: 'dry-run', post: stored });
         continue;
       }

@@ -19,6 +19,8 @@ export interface PollOptions {
   logger: Logger;
   redact: Redactor;
   now?: () => number;
+  /** Aborts fetches under way (shutdown); an aborted poll records nothing. */
+  signal?: AbortSignal;
 }
 
 /** After a failed poll, wait this long times 2^(failures-1), at most an hour. */
@@ -38,6 +40,7 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
     const fetched = await fetchFeed(feed, state.firstPolledAt === undefined ? {} : state.cache, {
       baseDir: opts.baseDir,
       userAgent: opts.userAgent,
+      signal: opts.signal,
     });
     if (fetched.kind === 'not-modified') {
       recordFeedSuccess(opts.db, feed.id, undefined, now());
@@ -55,6 +58,7 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
     }
     return { feedId: feed.id, ok: true, notModified: false, report, skipped: parsed.skipped };
   } catch (err) {
+    if (opts.signal?.aborted) return { feedId: feed.id, ok: false, error: 'stopped', failures: state.failures, nextPollAt: now() };
     const message = opts.redact(
       err instanceof FeedError ? err.message : `feed ${feed.id}: unexpected failure: ${err instanceof Error ? err.message : String(err)}`,
     );

@@ -102,6 +102,12 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
         hashtags: shown.has('hashtags') ? c.hashtags : [],
         ...(article.imageUrl !== undefined && { imageUrl: article.imageUrl }),
         ...(article.publishedAt !== undefined && { publishedAt: article.publishedAt }),
+        source: {
+          id: article.id,
+          feedId: article.feedId,
+          categories: article.categories,
+          ...(article.author !== undefined && { author: article.author }),
+        },
       },
     };
   };

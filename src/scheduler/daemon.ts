@@ -5,6 +5,7 @@ import { DEFAULT_RETRY_POLICY } from '../delivery/backoff.ts';
 import { channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
 import { DeliveryWorker } from '../delivery/worker.ts';
 import { pollFeed, type PollOptions } from '../feeds/poll.ts';
+import { POLL_CONCURRENCY } from './cycle.ts';
 import type { Db } from '../store/db.ts';
 import { getFeedState } from '../store/feed-state.ts';
 import { acquireWorkerLock } from '../store/lock.ts';
@@ -28,7 +29,10 @@ const HEARTBEAT_MS = 15_000;
  */
 export class Daemon {
   private readonly tasks: ScheduledTask[] = [];
-  private readonly polling = new Set<string>();
+  /** Feeds waiting for a polling slot, and those being polled: at most POLL_CONCURRENCY at once. */
+  private readonly waiting: FeedConfig[] = [];
+  private readonly polling = new Map<string, Promise<void>>();
+  private readonly aborter = new AbortController();
   private readonly worker: DeliveryWorker;
   private readonly lock: ReturnType<typeof acquireWorkerLock>;
   private readonly heartbeat: NodeJS.Timeout;
@@ -63,8 +67,8 @@ export class Daemon {
       debug: (m) => this.log.debug(String(m)),
     });
     for (const feed of this.opts.feeds) {
-      this.tasks.push(cron.schedule(feed.schedule, () => this.poll(feed, false), { name: `feed:${feed.id}`, noOverlap: true }));
-      void this.poll(feed, true);
+      this.tasks.push(cron.schedule(feed.schedule, () => this.enqueue(feed, false), { name: `feed:${feed.id}`, noOverlap: true }));
+      this.enqueue(feed, true);
     }
     this.log.info({ feeds: this.opts.feeds.length, channels: this.opts.channels.length }, 'herald running');
     this.wake();
@@ -76,6 +80,9 @@ export class Daemon {
     clearTimeout(this.wakeTimer);
     clearInterval(this.heartbeat);
     await Promise.all(this.tasks.map((t) => t.destroy()));
+    this.waiting.length = 0;
+    this.aborter.abort();
+    await Promise.all(this.polling.values());
     this.worker.stop();
     const settled = await this.worker.settled(this.opts.shutdownGraceMs);
     if (!settled) this.log.warn('some sends did not answer in time: they will be resolved as interrupted at the next start');
@@ -84,16 +91,27 @@ export class Daemon {
     return settled;
   }
 
-  private async poll(feed: FeedConfig, initial: boolean): Promise<void> {
-    if (this.stopping || this.polling.has(feed.id)) return;
-    const next = getFeedState(this.db, feed.id).nextPollAt;
-    if (!initial && next !== undefined && next > Date.now()) return;
-    this.polling.add(feed.id);
-    try {
-      const result = await pollFeed(feed, channelsForFeed(this.opts.channels, feed.id).map((c) => c.id), this.opts);
-      if (result.ok && result.report && result.report.queued > 0) this.wake();
-    } finally {
-      this.polling.delete(feed.id);
+  private enqueue(feed: FeedConfig, initial: boolean): void {
+    if (this.stopping || this.polling.has(feed.id) || this.waiting.some((f) => f.id === feed.id)) return;
+    const backoffUntil = getFeedState(this.db, feed.id).nextPollAt;
+    if (!initial && backoffUntil !== undefined && backoffUntil > Date.now()) return;
+    this.waiting.push(feed);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.stopping && this.polling.size < POLL_CONCURRENCY && this.waiting.length > 0) {
+      const feed = this.waiting.shift()!;
+      const channelIds = channelsForFeed(this.opts.channels, feed.id).map((c) => c.id);
+      const run = pollFeed(feed, channelIds, { ...this.opts, signal: this.aborter.signal })
+        .then((result) => {
+          if (result.ok && result.report && result.report.queued > 0) this.wake();
+        })
+        .finally(() => {
+          this.polling.delete(feed.id);
+          this.pump();
+        });
+      this.polling.set(feed.id, run);
     }
   }
 
