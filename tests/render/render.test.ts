@@ -62,6 +62,7 @@ describe('renderPost: the post as it is', () => {
         hashtags: ['#Nation', '#ForeignPolicy'],
         imageUrl: ARTICLE.imageUrl,
         publishedAt: ARTICLE.publishedAt,
+        source: { id: ARTICLE.id, feedId: ARTICLE.feedId, categories: ARTICLE.categories, author: ARTICLE.author },
       },
     });
   });
