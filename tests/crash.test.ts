@@ -101,7 +101,8 @@ async function runAndKill(moment: KillMoment, seed: number): Promise<'killed' | 
       ? new Promise<void>((resolve) => setTimeout(resolve, 900 + ((seed * 137) % 1500)))
       : moment === 'feed'
         ? new Promise<void>((resolve) => setTimeout(resolve, 1200))
-        : gates[platform].nextHang();
+        : // If that request never comes (little left to post there), kill a little later anyway.
+          Promise.race([gates[platform].nextHang(), new Promise<void>((resolve) => setTimeout(resolve, 8_000))]);
   const run = herald(['once', '--config', ws.config], { onSpawn: (c) => (child = c) });
   await Promise.race([trigger.then(kill), run]);
   await run;

@@ -1,6 +1,7 @@
 import { allFeedStates } from '../store/feed-state.ts';
 import { getChannelState } from '../store/channel-state.ts';
 import { attemptsOf, countByState, earliestPending, listDeliveries, type Delivery, type DeliveryState } from '../store/deliveries.ts';
+import { channelDueAt } from '../delivery/worker.ts';
 import { loadApp, openStore, type GlobalOptions } from './context.ts';
 import { when } from './format.ts';
 
@@ -31,7 +32,7 @@ export function statusCommand(opts: GlobalOptions): number {
         state.pausedReason ? `PAUSED: ${state.pausedReason} — fix, then \`herald resume ${c.id}\`` : undefined,
         state.blockedUntil && state.blockedUntil > Date.now() ? `rate-limited until ${when(state.blockedUntil)}` : undefined,
       ].filter(Boolean);
-      out(`  ${c.id} (${c.config.platform}): ${pending} queued${pending ? `, next due ${when(earliestPending(db, c.id))}` : ''}${flags.length ? ` — ${flags.join('; ')}` : ''}`);
+      out(`  ${c.id} (${c.config.platform}): ${pending} queued${pending ? `, next due ${when(channelDueAt(db, c, Date.now()) ?? earliestPending(db, c.id))}` : ''}${flags.length ? ` — ${flags.join('; ')}` : ''}`);
     }
 
     const counts = countByState(db);

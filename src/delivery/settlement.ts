@@ -2,6 +2,12 @@ import type { InDoubtStrategy, SendResult } from '../platform.ts';
 import type { Settlement } from '../store/outbox.ts';
 import { retryDelay, type RetryPolicy } from './backoff.ts';
 
+/**
+ * A platform's retry-after is waited out as given, but never less than this: a reset already
+ * past (clock skew) must not turn into a loop of immediate retries.
+ */
+export const MIN_RATE_LIMIT_WAIT_MS = 1000;
+
 export interface SettlementPlan {
   settlement: Settlement;
   /** The channel's credentials were refused: pause it with this reason. */
@@ -34,7 +40,8 @@ export function planSettlement(
       };
     case 'retry': {
       if (result.rateLimited) {
-        const until = now + retryDelay(policy, 1, result.afterMs);
+        const wait = result.afterMs === undefined ? retryDelay(policy, 1, undefined) : Math.max(MIN_RATE_LIMIT_WAIT_MS, result.afterMs);
+        const until = now + wait;
         return {
           settlement: { state: 'pending', outcome: 'rate-limited', detail: result.reason, dueAt: until, countFailure: false, resend: false },
           blockUntil: until,

@@ -83,24 +83,7 @@ export class DeliveryWorker {
   }
 
   channelDueAt(channel: ChannelRuntime): number | undefined {
-    if (getChannelState(this.db, channel.id).pausedReason) return undefined;
-    const pending = earliestPending(this.db, channel.id);
-    if (pending === undefined) return undefined;
-    return Math.max(pending, this.allowedAt(channel, this.now()));
-  }
-
-  private allowedAt(channel: ChannelRuntime, now: number): number {
-    if (channel.config.dryRun) return now;
-    const since = now - longestWindowSeconds(channel.pacing) * 1000;
-    return nextAllowedAt(
-      channel.pacing,
-      {
-        lastAttemptAt: lastAttemptStart(this.db, channel.id),
-        recentPosts: recentPostStarts(this.db, channel.id, since),
-        blockedUntil: getChannelState(this.db, channel.id).blockedUntil,
-      },
-      now,
-    );
+    return channelDueAt(this.db, channel, this.now());
   }
 
   private async drainChannel(channel: ChannelRuntime): Promise<void> {
@@ -109,7 +92,7 @@ export class DeliveryWorker {
       if (getChannelState(this.db, channel.id).pausedReason) return;
       const now = this.now();
       const delivery = nextDue(this.db, channel.id, now);
-      if (!delivery || this.allowedAt(channel, now) > now) return;
+      if (!delivery || allowedAt(this.db, channel, now) > now) return;
 
       let adapter;
       try {
@@ -120,6 +103,8 @@ export class DeliveryWorker {
         blockChannel(this.db, channel.id, now + (this.opts.adapterFailureBackoffMs ?? 300_000));
         return;
       }
+      // Stopped while the adapter was starting: `settled()` no longer waits for a send begun now.
+      if (this.stopped) return;
 
       let post = delivery.rendered;
       if (!post) {
@@ -186,6 +171,31 @@ export class DeliveryWorker {
   private emit(event: DeliveryEvent): void {
     this.opts.onEvent?.(event);
   }
+}
+
+/**
+ * When the channel's next queued delivery may go out: its due time, held back by the
+ * channel's spacing and quotas and by any platform block (undefined: nothing queued, or paused).
+ */
+export function channelDueAt(db: Db, channel: ChannelRuntime, now: number): number | undefined {
+  if (getChannelState(db, channel.id).pausedReason) return undefined;
+  const pending = earliestPending(db, channel.id);
+  if (pending === undefined) return undefined;
+  return Math.max(pending, allowedAt(db, channel, now));
+}
+
+function allowedAt(db: Db, channel: ChannelRuntime, now: number): number {
+  if (channel.config.dryRun) return now;
+  const since = now - longestWindowSeconds(channel.pacing) * 1000;
+  return nextAllowedAt(
+    channel.pacing,
+    {
+      lastAttemptAt: lastAttemptStart(db, channel.id),
+      recentPosts: recentPostStarts(db, channel.id, since),
+      blockedUntil: getChannelState(db, channel.id).blockedUntil,
+    },
+    now,
+  );
 }
 
 /** Runs a send with an abort signal; a send that neither answers nor aborts in time is in doubt. */

@@ -1,0 +1,204 @@
+/**
+ * Spacing and daily caps are kept in the store, so they hold across processes: each
+ * `herald once` here is a new child process over the same SQLite file, posting to the X
+ * fake. Telegram's 20-a-minute limit is checked in process on a store prefilled with
+ * twenty recent posts, so the test need not wait out the minute.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { adapters } from '../../adapters/index.ts';
+import { channelSchemaFor, type ChannelConfig } from '../../src/config/schema.ts';
+import { DEFAULT_RETRY_POLICY } from '../../src/delivery/backoff.ts';
+import { channelRuntimes } from '../../src/delivery/channels.ts';
+import { channelDueAt, DeliveryWorker } from '../../src/delivery/worker.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { configSchema } from '../../src/cli/context.ts';
+import type { RenderedPost } from '../../src/platform.ts';
+import { makeRedactor } from '../../src/redact.ts';
+import { openDb } from '../../src/store/db.ts';
+import { listDeliveries } from '../../src/store/deliveries.ts';
+import { ingest } from '../../src/store/ingest.ts';
+import { claim, settle } from '../../src/store/outbox.ts';
+import { article, feed } from '../helpers/articles.ts';
+import { rssFeed } from '../helpers/feed-xml.ts';
+import { herald, workspace } from '../helpers/herald-cli.ts';
+import { startFake, type HttpFake } from '../helpers/http-fake.ts';
+import { startXFake, type XFake } from '../fakes/x-api.ts';
+import { startTelegramFake, type TelegramFake } from '../fakes/telegram-api.ts';
+
+const KEYS = {
+  appKey: 'pacingAppKey7Qx1Wd',
+  appSecret: 'pacingAppSecret9Zp2',
+  accessToken: '1234567-pacingAccessToken3Lm',
+  accessSecret: 'pacingAccessSecret4Rt',
+};
+const env = { X_APP_KEY: KEYS.appKey, X_APP_SECRET: KEYS.appSecret, X_ACCESS_TOKEN: KEYS.accessToken, X_ACCESS_SECRET: KEYS.accessSecret };
+const BOT_TOKEN = '123456789:pacing-restart-bot-token';
+const HOUR = 3_600_000;
+/** How `when` shows an hour ahead, a few seconds after it was set. */
+const AN_HOUR = /^(?:59 min|60 min|1 h)$/;
+/** Each case runs two or three child processes, each starting tsx: seconds apiece on a busy machine. */
+const CLI_TIMEOUT_MS = 90_000;
+
+let site: HttpFake;
+let capped: XFake;
+let spaced: XFake;
+let telegram: TelegramFake;
+
+beforeAll(async () => {
+  [site, capped, spaced, telegram] = await Promise.all([startFake(), startXFake({ keys: KEYS }), startXFake({ keys: KEYS }), startTelegramFake(BOT_TOKEN)]);
+  const rss = (items: number[]) => () => ({ headers: { 'content-type': 'application/rss+xml; charset=UTF-8' }, body: rssFeed(items.map((n) => ({ n }))) });
+  site.route('GET', '/four/', rss([4, 3, 2, 1]));
+  site.route('GET', '/three/', rss([13, 12, 11]));
+});
+afterAll(async () => {
+  await Promise.all([site.close(), capped.close(), spaced.close(), telegram.close()]);
+});
+
+function config(feedPath: string, x: XFake, pacing: string): ReturnType<typeof workspace> {
+  return workspace(`
+store: ./herald.db
+feeds:
+  - id: astanatimes
+    url: ${site.url}${feedPath}
+    backfill: 10
+channels:
+  - id: x-main
+    platform: x
+    ${pacing}
+    apiRoot: ${x.url}
+    auth: { appKey: "\${X_APP_KEY}", appSecret: "\${X_APP_SECRET}", accessToken: "\${X_ACCESS_TOKEN}", accessSecret: "\${X_ACCESS_SECRET}" }
+`);
+}
+
+const stories = (x: XFake) => x.tweets.map((t) => Number(t.text.match(/story-(\d+)/)?.[1]));
+
+/** The instant in "x-main: next due 2026-…Z (in 24 h)", checked to be `ahead` from now within a minute and shown as `span`. */
+function expectNextDue(stdout: string, ahead: number, span: RegExp): number {
+  const m = /x-main(?: \(x\))?: (?:\d+ queued, )?next due (\S+) \(in ([^)]+)\)/.exec(stdout);
+  expect(m, stdout).not.toBeNull();
+  expect(m![2]).toMatch(span);
+  const due = Date.parse(m![1]!);
+  expect(Math.abs(due - (Date.now() + ahead))).toBeLessThan(60_000);
+  return due;
+}
+
+// Two chains of child processes, each with its own store and X fake: run side by side.
+describe.concurrent('pacing kept across processes (herald once, X fake)', () => {
+  it('maxPerDay 2 with 4 new articles: 2 posted, oldest first; the rest queued a day ahead, also for the next process', async () => {
+    const ws = config('/four/', capped, 'maxPerDay: 2');
+    const first = await herald(['once', '--config', ws.config], { env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(stories(capped)).toEqual([1, 2]);
+    expect(first.stdout).toMatch(/feed astanatimes: 4 items, 4 new, 4 queued/);
+    expect(first.stdout).toMatch(/done: 2 sent\n/);
+    expect(first.stdout).toMatch(/queued for later:\n {2}x-main: next due/);
+    const due = expectNextDue(first.stdout, 24 * HOUR, /^24 h$/);
+
+    const second = await herald(['once', '--config', ws.config], { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/done: nothing to send\n/);
+    expect(expectNextDue(second.stdout, 24 * HOUR, /^24 h$/)).toBe(due);
+    expect(stories(capped)).toEqual([1, 2]);
+
+    const db = openDb(ws.store);
+    try {
+      expect(listDeliveries(db, { states: ['pending'] }).map((d) => [d.article.link.match(/story-(\d+)/)?.[1], d.attempts])).toEqual([
+        ['4', 0],
+        ['3', 0],
+      ]);
+    } finally {
+      db.close();
+    }
+  }, CLI_TIMEOUT_MS);
+
+  it('minIntervalSeconds 3600: 1 posted; the next process posts none; status shows the next post an hour ahead', async () => {
+    const ws = config('/three/', spaced, 'minIntervalSeconds: 3600');
+    const first = await herald(['once', '--config', ws.config], { env });
+    expect(first.code).toBe(0);
+    expect(stories(spaced)).toEqual([11]);
+    expect(first.stdout).toMatch(/done: 1 sent\n/);
+    const due = expectNextDue(first.stdout, HOUR, AN_HOUR);
+
+    const second = await herald(['once', '--config', ws.config], { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/done: nothing to send\n/);
+    expect(stories(spaced)).toEqual([11]);
+    const db = openDb(ws.store);
+    try {
+      const [runtime] = channelRuntimes(loadConfig(ws.config, configSchema, env).config.channels, adapters, pino({ level: 'silent' }), true);
+      expect(channelDueAt(db, runtime!, Date.now())).toBe(due);
+    } finally {
+      db.close();
+    }
+
+    const status = await herald(['status', '--config', ws.config], { env });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('x-main (x): 2 queued, next due');
+    expect(expectNextDue(status.stdout, HOUR, AN_HOUR)).toBe(due);
+  }, CLI_TIMEOUT_MS);
+});
+
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+function sentPost(text: string): RenderedPost {
+  return { layout: 'message', text, lengths: [], shortened: false, link: 'https://astanatimes.com/', title: text, summary: '', hashtags: [] };
+}
+
+describe("Telegram's 20 posts a minute, from the store", () => {
+  it('with 20 posts in the last minute, the next is due when the oldest leaves the window, then the next oldest', async () => {
+    const db = openDb(':memory:');
+    const channel = channelSchemaFor(adapters.telegram!).parse({
+      id: 'tg-main',
+      platform: 'telegram',
+      chatId: '@herald_pacing',
+      apiRoot: telegram.url,
+      auth: { botToken: BOT_TOKEN },
+    }) as unknown as ChannelConfig;
+    const logger = pino({ level: 'silent' });
+    const channels = channelRuntimes([channel], adapters, logger);
+    const articles = Array.from({ length: 22 }, (_, i) => article(i + 1, { publishedAt: new Date(NOW - (60 - i) * 60_000).toISOString() }));
+    expect(ingest(db, feed({ backfill: 22 }), articles, ['tg-main'], {}, NOW - 60 * 60_000).queued).toBe(22);
+
+    // Twenty posts, 2 s apart, the oldest 50 s ago.
+    const queue = listDeliveries(db, { channelId: 'tg-main' }).reverse();
+    const starts = Array.from({ length: 20 }, (_, i) => NOW - 50_000 + i * 2000);
+    queue.slice(0, 20).forEach((d, i) => {
+      const n = claim(db, d.id, sentPost(`post ${i}`), false, starts[i]!)!;
+      settle(db, d.id, n, { state: 'sent', outcome: 'sent', remoteId: String(i) }, starts[i]! + 300);
+    });
+
+    let clock = NOW;
+    const worker = new DeliveryWorker(db, channels, {
+      logger,
+      redact: makeRedactor([BOT_TOKEN]),
+      retry: DEFAULT_RETRY_POLICY,
+      sendTimeoutMs: 10_000,
+      now: () => clock,
+    });
+    try {
+      expect(worker.channelDueAt(channels[0]!)).toBe(starts[0]! + 60_000);
+      expect(worker.nextDueAt()).toBe(starts[0]! + 60_000);
+      await worker.drain();
+      expect(telegram.messages).toEqual([]);
+
+      clock = starts[0]! + 60_000 - 1;
+      await worker.drain();
+      expect(telegram.messages).toEqual([]);
+
+      clock = starts[0]! + 60_000;
+      await worker.drain();
+      expect(telegram.messages.map((m) => m.text.match(/story-(\d+)/)?.[1])).toEqual(['21']);
+      // Twenty in the window again: the next place opens when the second-oldest leaves it.
+      expect(worker.nextDueAt()).toBe(starts[1]! + 60_000);
+      clock = starts[1]! + 60_000;
+      await worker.drain();
+      expect(telegram.messages.map((m) => m.text.match(/story-(\d+)/)?.[1])).toEqual(['21', '22']);
+      expect(worker.nextDueAt()).toBeUndefined();
+    } finally {
+      await Promise.all(channels.map((c) => c.close()));
+      db.close();
+    }
+  });
+});
