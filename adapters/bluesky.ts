@@ -7,9 +7,10 @@
  * ExpiredToken; `createSession` is limited to 30 per 5 minutes and 100 per day.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { domainToUnicode } from 'node:url';
-import { AtpAgent, RichText, XRPCError, type AppBskyRichtextFacet } from '@atproto/api';
-import sharp from 'sharp';
+import type * as Atproto from '@atproto/api';
+import type { AppBskyRichtextFacet, AtpAgent, XRPCError } from '@atproto/api';
 import { z } from 'zod';
 import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
@@ -28,6 +29,21 @@ const THUMB_MAX_WIDTH = 2000;
 const VISIBLE_PATH_LENGTH = 24;
 /** No call to the PDS may take longer, whatever signal it has (login takes none). */
 const CALL_TIMEOUT_MS = 60_000;
+
+const require = createRequire(import.meta.url);
+
+/**
+ * @atproto/api, loaded on first use rather than with this module: loading it costs most of a
+ * second of CPU, which commands that never post (validate, status, dry runs) need not pay.
+ * Loaded synchronously because `facetsFor` is synchronous; Node caches it after the first call.
+ */
+function atproto(): typeof Atproto {
+  return require('@atproto/api') as typeof Atproto;
+}
+
+function isXrpcError(err: unknown): err is XRPCError {
+  return err instanceof atproto().XRPCError;
+}
 
 const schema = z.strictObject({
   service: z.url().optional().describe(`Alias of apiRoot: the PDS, default ${DEFAULT_PDS}`),
@@ -82,6 +98,7 @@ function linkFacet(text: string, link: string): Facet | undefined {
  */
 export function facetsFor(text: string, link: string): Facet[] {
   const article = linkFacet(text, link);
+  const { RichText } = atproto();
   const rich = new RichText({ text });
   rich.detectFacetsWithoutResolution();
   const overlapsArticle = (f: Facet) =>
@@ -109,6 +126,7 @@ export function recordKeyFor(idempotencyKey: string): string {
 
 /** Re-encodes an image as a JPEG of at most `maxBytes`, narrowing it until it fits. */
 export async function shrinkToJpeg(image: Buffer, maxBytes = MAX_THUMB_BYTES): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
   const { width: original } = await sharp(image).metadata();
   let width = Math.min(original ?? THUMB_MAX_WIDTH, THUMB_MAX_WIDTH);
   for (let attempt = 0; attempt < 8 && width >= 16; attempt++) {
@@ -141,6 +159,7 @@ class BlueskySession {
   private loggingIn: Promise<void> | undefined;
 
   constructor(service: string) {
+    const { AtpAgent } = atproto();
     this.agent = new AtpAgent({ service, fetch: fetchWithin(CALL_TIMEOUT_MS) });
   }
 
@@ -183,14 +202,14 @@ function rateLimitDelay(err: XRPCError): number | undefined {
 }
 
 function describeXrpc(err: unknown): string {
-  if (err instanceof XRPCError && err.status > 2) return `Bluesky ${err.status} ${err.error}: ${err.message}`;
+  if (isXrpcError(err) && err.status > 2) return `Bluesky ${err.status} ${err.error}: ${err.message}`;
   return `Bluesky: ${describeError(err)}`;
 }
 
 /** What a failed call means when nothing can have been posted by it (login, upload, lookup). */
 function beforePosting(err: unknown, redact: Redactor, step: string): SendResult {
   const reason = redact(`${step}: ${describeXrpc(err)}`);
-  if (!(err instanceof XRPCError)) return { kind: 'retry', reason };
+  if (!isXrpcError(err)) return { kind: 'retry', reason };
   if (err.status === 429) return { kind: 'retry', reason, rateLimited: true, ...optionalDelay(rateLimitDelay(err)) };
   const loginRefused = step === 'login' && err.status === 400 && err.error !== 'InvalidToken' && err.error !== 'ExpiredToken';
   if (err.status === 401 || err.status === 403 || loginRefused) {
@@ -246,7 +265,7 @@ export const blueskyAdapter = defineAdapter({
           reason: `record ${found.data.uri} already exists (an earlier attempt posted it)`,
         };
       } catch (err) {
-        if (err instanceof XRPCError && err.error === 'RecordNotFound') return undefined;
+        if (isXrpcError(err) && err.error === 'RecordNotFound') return undefined;
         throw err;
       }
     }
@@ -301,7 +320,7 @@ export const blueskyAdapter = defineAdapter({
     /** A failed createRecord: the record may exist (a PDS answers 500 when the key is taken, or the write went through). */
     async function afterPosting(err: unknown, agent: AtpAgent, did: string, rkey: string): Promise<SendResult> {
       const reason = redact(describeXrpc(err));
-      if (!(err instanceof XRPCError) || err.status === 1 || err.status === 2) {
+      if (!isXrpcError(err) || err.status === 1 || err.status === 2) {
         return wasNeverSent(err) ? { kind: 'retry', reason } : { kind: 'in-doubt', reason };
       }
       if (err.status === 429) return { kind: 'retry', reason, rateLimited: true, ...optionalDelay(rateLimitDelay(err)) };

@@ -5,7 +5,7 @@
  * not clickable, so the `{link}` placeholder renders as the channel's "link in bio" line.
  * https://developers.facebook.com/docs/instagram-platform/content-publishing
  */
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { z } from 'zod';
 import { defineAdapter, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
 import { utf16 } from '../src/render/count.ts';
@@ -107,6 +107,7 @@ export async function checkInstagramImage(url: string, signal: AbortSignal): Pro
     return { kind: 'permanent', reason: `Instagram takes images up to 8 MB; the article image ${url} has ${(size / 1048576).toFixed(1)} MB` };
   }
   const isJpeg = JPEG_MAGIC.every((byte, i) => head[i] === byte);
+  const { default: sharp } = await import('sharp');
   let meta: Metadata | undefined;
   try {
     meta = await sharp(head).metadata();
