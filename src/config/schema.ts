@@ -6,7 +6,8 @@ import { templateProblem } from '../render/template.ts';
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
 export function channelSchemaFor<S extends z.ZodObject>(def: AdapterDefinition<S>) {
-  return z.strictObject({
+  // Shape named: inferred from the spread it loses the adapter's keys, and a parsed channel would not be what `create` takes.
+  return z.strictObject<typeof channelBaseShape & { platform: z.ZodLiteral<string> } & S['shape']>({
     ...channelBaseShape,
     platform: z.literal(def.platform),
     ...def.schema.shape,
@@ -18,7 +19,8 @@ export type Unsupported = Record<string, string>;
 
 export function buildConfigSchema(definitions: AdapterDefinition[], unsupported: Unsupported = {}) {
   const platforms = definitions.map((d) => d.platform);
-  const [first, ...rest] = definitions.map(channelSchemaFor);
+  // Typed with the common keys only: the adapters' own keys differ by platform.
+  const [first, ...rest] = definitions.map(channelSchemaFor<z.ZodObject<{}>>);
   if (!first) throw new Error('no adapters registered');
   const channel = z.discriminatedUnion('platform', [first, ...rest], {
     error: (issue) => {

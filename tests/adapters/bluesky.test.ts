@@ -1,62 +1,38 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import sharp from 'sharp';
 import { blueskyAdapter, displayLink, facetsFor, recordKeyFor, shrinkToJpeg } from '../../adapters/bluesky.ts';
-import type { Article } from '../../src/article.ts';
-import { channelSchemaFor } from '../../src/config/schema.ts';
 import type { Adapter, RenderedPost, SendContext } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { FAKE_DID, FAKE_HANDLE, startBlueskyFake, type BlueskyFake } from '../fakes/bluesky-api.ts';
+import { channelOf, dialogueArticle, onlineContext, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const PASSWORD = 'canary-app-pass-q7x2';
 const TID = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
 
-type BlueskyChannel = Parameters<typeof blueskyAdapter.create>[0];
-
-function channelFor(raw: Record<string, unknown>): BlueskyChannel {
-  return channelSchemaFor(blueskyAdapter).parse({
-    id: 'bluesky-main',
-    platform: 'bluesky',
-    auth: { identifier: FAKE_HANDLE, password: PASSWORD },
-    utm: { source: 'bluesky' },
-    ...raw,
-  }) as unknown as BlueskyChannel;
+function channelFor(raw: Record<string, unknown>) {
+  return channelOf(blueskyAdapter, { id: 'bluesky-main', auth: { identifier: FAKE_HANDLE, password: PASSWORD }, utm: { source: 'bluesky' }, ...raw });
 }
 
-const online = { logger: pino({ level: 'silent' }), offline: false };
-
-function sendContext(overrides: Partial<SendContext> = {}): SendContext {
-  return { idempotencyKey: 'delivery-7', resend: false, signal: new AbortController().signal, ...overrides };
-}
+/** Sends as delivery `delivery-7`, the key the record keys below are made from. */
+const context = (overrides: Partial<SendContext> = {}) => sendContext({ idempotencyKey: 'delivery-7', ...overrides });
 
 const LINK = 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/?utm_source=bluesky&utm_medium=social';
 const SHOWN = 'astanatimes.com/2024/05/kazakhstan-us-d…';
 
 function postOf(overrides: Partial<RenderedPost> = {}): RenderedPost {
-  return {
+  return renderedPost({
     layout: 'post',
     text: `Қазақстан 🇰🇿 & US talk\n\n${SHOWN}\n#HumanRights`,
-    lengths: [],
-    shortened: false,
     link: LINK,
     title: 'Kazakhstan, US Maintain Dialogue',
     summary: 'ASTANA – The third meeting of the annual dialogue.',
     hashtags: ['#HumanRights'],
     ...overrides,
-  };
+  });
 }
 
-const article: Article = {
-  id: 'https://astanatimes.com/?p=98765',
-  feedId: 'astanatimes',
-  link: 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/',
-  linkKey: 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue',
-  title: 'Kazakhstan, US Maintain Constructive Dialogue on Human Rights',
-  summary: 'ASTANA – Erzhan Kazykhan and Uzra Zeya co-chaired the third meeting of the annual High-Level Dialogue.',
-  categories: ['Nation', 'Human Rights'],
-  publishedAt: '2024-05-22T09:15:00Z',
-};
+const article = dialogueArticle({ publishedAt: '2024-05-22T09:15:00Z' });
 
 let largeJpeg: Buffer;
 
@@ -120,7 +96,7 @@ describe('bluesky pieces', () => {
 
 describe('bluesky adapter', () => {
   it('counts 300 graphemes and 3000 bytes, and starting it contacts nothing', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
     expect(adapter.rules.layouts.map((l) => l.budgets.map((b) => [b.unit, b.limit, b.count('Қ🇰🇿')]))).toEqual([
       [
         ['graphemes', 300, 2],
@@ -131,9 +107,9 @@ describe('bluesky adapter', () => {
   });
 
   it('posts the record with the chosen key, facets and a card with the shrunk image as thumb', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url, language: 'en' }), online);
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url, language: 'en' }), onlineContext());
     const post = postOf({ imageUrl: `${bsky.url}/img/large.jpg` });
-    const result = await adapter.send(post, sendContext());
+    const result = await adapter.send(post, context());
     const rkey = recordKeyFor('delivery-7');
     expect(result).toEqual({
       kind: 'sent',
@@ -163,8 +139,8 @@ describe('bluesky adapter', () => {
   });
 
   it('logs in once and reuses the session for three posts', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ service: bsky.url }), online);
-    for (const key of ['d-1', 'd-2', 'd-3']) expect((await adapter.send(postOf(), sendContext({ idempotencyKey: key }))).kind).toBe('sent');
+    const adapter = await blueskyAdapter.create(channelFor({ service: bsky.url }), onlineContext());
+    for (const key of ['d-1', 'd-2', 'd-3']) expect((await adapter.send(postOf(), context({ idempotencyKey: key }))).kind).toBe('sent');
     expect(bsky.posts.map((p) => p.rkey)).toEqual(['d-1', 'd-2', 'd-3'].map(recordKeyFor));
     expect(bsky.calls('com.atproto.server.createSession')).toBe(1);
     expect(bsky.fake.requests.find((r) => r.path === '/xrpc/com.atproto.server.createSession')!.json).toEqual({
@@ -174,31 +150,31 @@ describe('bluesky adapter', () => {
   });
 
   it('refreshes an expired access token instead of logging in again', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
-    expect((await adapter.send(postOf(), sendContext({ idempotencyKey: 'd-1' }))).kind).toBe('sent');
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
+    expect((await adapter.send(postOf(), context({ idempotencyKey: 'd-1' }))).kind).toBe('sent');
     bsky.expireAccessTokens();
-    expect((await adapter.send(postOf(), sendContext({ idempotencyKey: 'd-2' }))).kind).toBe('sent');
+    expect((await adapter.send(postOf(), context({ idempotencyKey: 'd-2' }))).kind).toBe('sent');
     expect(bsky.calls('com.atproto.server.createSession')).toBe(1);
     expect(bsky.calls('com.atproto.server.refreshSession')).toBe(1);
     expect(bsky.posts.map((p) => p.request.headers.authorization)).toEqual(['Bearer access-1', 'Bearer access-2']);
   });
 
   it('when the refresh token has expired too, retries and logs in again on the next attempt', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
-    expect((await adapter.send(postOf(), sendContext({ idempotencyKey: 'd-1' }))).kind).toBe('sent');
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
+    expect((await adapter.send(postOf(), context({ idempotencyKey: 'd-1' }))).kind).toBe('sent');
     bsky.expireAccessTokens();
     bsky.expireRefreshTokens();
-    expect(await adapter.send(postOf(), sendContext({ idempotencyKey: 'd-2' }))).toEqual({
+    expect(await adapter.send(postOf(), context({ idempotencyKey: 'd-2' }))).toEqual({
       kind: 'retry',
       reason: 'Bluesky 400 ExpiredToken: Token has expired (session ended; logging in again)',
     });
-    expect((await adapter.send(postOf(), sendContext({ idempotencyKey: 'd-2' }))).kind).toBe('sent');
+    expect((await adapter.send(postOf(), context({ idempotencyKey: 'd-2' }))).kind).toBe('sent');
     expect(bsky.calls('com.atproto.server.createSession')).toBe(2);
   });
 
   it('posts the card without a thumb when the image cannot be had', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
-    const result = await adapter.send(postOf({ imageUrl: `${bsky.url}/img/missing.jpg` }), sendContext());
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
+    const result = await adapter.send(postOf({ imageUrl: `${bsky.url}/img/missing.jpg` }), context());
     expect(result.kind).toBe('sent');
     expect(bsky.posts[0]!.record.embed).toEqual({
       $type: 'app.bsky.embed.external',
@@ -207,8 +183,8 @@ describe('bluesky adapter', () => {
   });
 
   it('a resend of a delivery that reached the PDS is already posted, found by its record key', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
-    const first = await adapter.send(postOf(), sendContext());
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
+    const first = await adapter.send(postOf(), context());
     const uri = `at://${FAKE_DID}/app.bsky.feed.post/${recordKeyFor('delivery-7')}`;
     const already = {
       kind: 'already-posted',
@@ -216,9 +192,9 @@ describe('bluesky adapter', () => {
       url: first.kind === 'sent' ? first.url : '',
       reason: `record ${uri} already exists (an earlier attempt posted it)`,
     };
-    expect(await adapter.send(postOf(), sendContext({ resend: true }))).toEqual(already);
+    expect(await adapter.send(postOf(), context({ resend: true }))).toEqual(already);
     // Not flagged as a resend: the PDS refuses the taken key (500), and the lookup finds it.
-    expect(await adapter.send(postOf(), sendContext())).toEqual(already);
+    expect(await adapter.send(postOf(), context())).toEqual(already);
     expect(bsky.posts).toHaveLength(1);
     expect(createRecordBodies()).toHaveLength(2);
   });
@@ -226,14 +202,14 @@ describe('bluesky adapter', () => {
   it('a rate limit is a retry after the ratelimit-reset time', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-27T10:00:00.000Z'));
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
     const reset = Date.parse('2026-11-27T10:05:00Z') / 1000;
     bsky.respondNext(() => ({
       status: 429,
       headers: { 'ratelimit-limit': '5000', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset), 'ratelimit-policy': '5000;w=3600' },
       body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
     }));
-    expect(await adapter.send(postOf(), sendContext())).toEqual({
+    expect(await adapter.send(postOf(), context())).toEqual({
       kind: 'retry',
       reason: 'Bluesky 429 RateLimitExceeded: Rate Limit Exceeded',
       rateLimited: true,
@@ -242,8 +218,8 @@ describe('bluesky adapter', () => {
   });
 
   it("a record the PDS refuses is permanent with the PDS's message", async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
-    const result = await adapter.send(postOf({ text: `${'ж'.repeat(300)} ${SHOWN}` }), sendContext());
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
+    const result = await adapter.send(postOf({ text: `${'ж'.repeat(300)} ${SHOWN}` }), context());
     expect(result).toEqual({
       kind: 'permanent',
       reason: 'Bluesky 400 InvalidRequest: Invalid app.bsky.feed.post record: Record/text must not be longer than 300 graphemes',
@@ -251,8 +227,8 @@ describe('bluesky adapter', () => {
   });
 
   it('refused credentials pause the channel; the password never appears, even when echoed', async () => {
-    const wrong = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url, auth: { identifier: FAKE_HANDLE, password: 'wrong-password-1' } }), online);
-    const refused = await wrong.send(postOf(), sendContext());
+    const wrong = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url, auth: { identifier: FAKE_HANDLE, password: 'wrong-password-1' } }), onlineContext());
+    const refused = await wrong.send(postOf(), context());
     expect(refused).toEqual({
       kind: 'auth',
       reason:
@@ -260,48 +236,48 @@ describe('bluesky adapter', () => {
         '(check auth.identifier and auth.password: use an app password, not the account password)',
     });
 
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
     bsky.respondNext(
       (req) => ({ status: 401, body: { error: 'AuthenticationRequired', message: `bad password ${(req.json as { password: string }).password}` } }),
       'com.atproto.server.createSession',
     );
-    const echoed = await adapter.send(postOf(), sendContext());
+    const echoed = await adapter.send(postOf(), context());
     expect(echoed.kind).toBe('auth');
     expect(JSON.stringify(echoed)).not.toContain(PASSWORD);
     expect(JSON.stringify(echoed)).toContain('bad password [redacted]');
   });
 
   it('a login abandoned is a retry: nothing can have been posted', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
     const controller = new AbortController();
     bsky.respondNext(() => {
       controller.abort(new Error('send timed out'));
       return 'hang';
     }, 'com.atproto.server.createSession');
-    expect(await adapter.send(postOf(), sendContext({ signal: controller.signal }))).toEqual({ kind: 'retry', reason: 'login: Bluesky: send timed out' });
+    expect(await adapter.send(postOf(), context({ signal: controller.signal }))).toEqual({ kind: 'retry', reason: 'login: Bluesky: send timed out' });
     expect(bsky.posts).toHaveLength(0);
   });
 
   it('a send abandoned while the image downloads is a retry: nothing was posted', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
     const controller = new AbortController();
     bsky.fake.route('GET', '/img/slow.jpg', () => {
       controller.abort(new Error('send timed out'));
       return undefined;
     });
-    const result = await adapter.send(postOf({ imageUrl: `${bsky.url}/img/slow.jpg` }), sendContext({ signal: controller.signal }));
+    const result = await adapter.send(postOf({ imageUrl: `${bsky.url}/img/slow.jpg` }), context({ signal: controller.signal }));
     expect(result).toEqual({ kind: 'retry', reason: 'preparing the card image: Bluesky: send timed out' });
     expect(bsky.calls('com.atproto.repo.createRecord')).toBe(0);
   });
 
   it('a createRecord abandoned after the PDS received it is in doubt', async () => {
-    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), online);
+    const adapter = await blueskyAdapter.create(channelFor({ apiRoot: bsky.url }), onlineContext());
     const controller = new AbortController();
     bsky.respondNext(() => {
       controller.abort(new Error('send timed out'));
       return 'hang';
     });
-    const result = await adapter.send(postOf(), sendContext({ signal: controller.signal }));
+    const result = await adapter.send(postOf(), context({ signal: controller.signal }));
     expect(result).toEqual({ kind: 'in-doubt', reason: 'Bluesky: send timed out' });
     expect(blueskyAdapter.inDoubt).toBe('resend');
   });
@@ -325,7 +301,7 @@ describe('bluesky adapter: fitting (property)', () => {
 
   it('every rendered post fits 300 graphemes and 3000 bytes, and its link facet slices exactly the shown link', async () => {
     const channel = channelFor({ apiRoot: bsky.url });
-    const adapter: Adapter = await blueskyAdapter.create(channel, online);
+    const adapter: Adapter = await blueskyAdapter.create(channel, onlineContext());
     const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
     fc.assert(
       fc.property(articleArb, (a) => {

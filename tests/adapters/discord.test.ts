@@ -1,65 +1,38 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { discordAdapter, embedFor, escapeMarkdown } from '../../adapters/discord.ts';
-import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
-import type { RenderedPost, SendContext } from '../../src/platform.ts';
+import type { RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { CHANNEL_ID, GUILD_ID, WEBHOOK_ID, startDiscordFake, type DiscordFake } from '../fakes/discord-api.ts';
+import { channelOf, dialogueArticle, offlineContext, onlineContext, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const TOKEN = 'canary-DiscordWebhookToken_9Qz-3';
 
-type DiscordChannel = Parameters<typeof discordAdapter.create>[0];
-
 let discord: DiscordFake;
 
-function channelFor(raw: Record<string, unknown> = {}): DiscordChannel {
-  return channelSchemaFor(discordAdapter).parse({
-    id: 'discord-news',
-    platform: 'discord',
-    apiRoot: discord.url,
-    auth: { webhookUrl: discord.webhookUrl },
-    utm: { source: 'discord' },
-    ...raw,
-  }) as unknown as DiscordChannel;
-}
-
-const online = { logger: pino({ level: 'silent' }), offline: false };
-
-function sendContext(overrides: Partial<SendContext> = {}): SendContext {
-  return { idempotencyKey: 'delivery-3', resend: false, signal: new AbortController().signal, ...overrides };
+function channelFor(raw: Record<string, unknown> = {}) {
+  return channelOf(discordAdapter, { id: 'discord-news', apiRoot: discord.url, auth: { webhookUrl: discord.webhookUrl }, utm: { source: 'discord' }, ...raw });
 }
 
 const LINK = 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/?utm_source=discord&utm_medium=social';
+const IMAGE = 'https://astanatimes.com/wp-content/uploads/2024/05/dialogue.jpg';
 
 function postOf(overrides: Partial<RenderedPost> = {}): RenderedPost {
-  return {
+  return renderedPost({
     layout: 'message',
     text: `Kazakhstan, US Maintain Dialogue\n<${LINK}>\n#HumanRights`,
-    lengths: [],
-    shortened: false,
     link: LINK,
     title: 'Kazakhstan, US Maintain Dialogue',
     summary: 'ASTANA – The third meeting of the annual dialogue.',
     hashtags: ['#HumanRights'],
-    imageUrl: 'https://astanatimes.com/wp-content/uploads/2024/05/dialogue.jpg',
+    imageUrl: IMAGE,
     publishedAt: '2024-05-22T09:15:00Z',
     ...overrides,
-  };
+  });
 }
 
-const article: Article = {
-  id: 'https://astanatimes.com/?p=98765',
-  feedId: 'astanatimes',
-  link: 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/',
-  linkKey: 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue',
-  title: 'Kazakhstan, US Maintain Constructive Dialogue on Human Rights',
-  summary: 'ASTANA – Erzhan Kazykhan and Uzra Zeya co-chaired the third meeting of the annual High-Level Dialogue.',
-  categories: ['Nation', 'Human Rights'],
-  publishedAt: '2024-05-22T09:15:00+06:00',
-  imageUrl: 'https://astanatimes.com/wp-content/uploads/2024/05/dialogue.jpg',
-};
+const article = dialogueArticle({ publishedAt: '2024-05-22T09:15:00+06:00', imageUrl: IMAGE });
 
 /** The characters Discord reads as markup that are not escaped with a backslash. */
 function unescapedMarkup(text: string): string[] {
@@ -90,7 +63,7 @@ describe('discord markup', () => {
 
   it('renders the default post: title escaped, link in <…> (no second card), hashtags', async () => {
     const channel = channelFor();
-    const adapter = await discordAdapter.create(channel, online);
+    const adapter = await discordAdapter.create(channel, onlineContext());
     const rendered = renderPost({ ...article, title: '*Breaking*: @everyone <b>reads</b>' }, channel, adapter.rules);
     expect(rendered.ok && rendered.post.text).toBe(`\\*Breaking\\*: @everyone \\<b\\>reads\\</b\\>\n<${LINK}>\n#Nation #HumanRights`);
   });
@@ -104,14 +77,14 @@ describe('discord adapter', () => {
   });
 
   it('counts 2000 characters as code points; offline it contacts nothing', async () => {
-    const adapter = await discordAdapter.create(channelFor(), { ...online, offline: true });
+    const adapter = await discordAdapter.create(channelFor(), offlineContext());
     const budget = adapter.rules.layouts[0]!.budgets[0]!;
     expect([budget.unit, budget.limit, budget.count('👨‍👩‍👧 ok')]).toEqual(['chars', 2000, 8]);
     expect(discord.fake.requests).toHaveLength(0);
   });
 
   it('posts content and the card with no mentions allowed, waits for the message and links to it', async () => {
-    const adapter = await discordAdapter.create(channelFor({ username: 'Astana Times' }), online);
+    const adapter = await discordAdapter.create(channelFor({ username: 'Astana Times' }), onlineContext());
     const post = postOf({ title: 'Everyone: @everyone *look*' });
     const result = await adapter.send(post, sendContext());
     expect(discord.posts).toHaveLength(1);
@@ -151,7 +124,7 @@ describe('discord adapter', () => {
   });
 
   it("a 429 is a rate-limited retry after Discord's retry_after, else its Retry-After header", async () => {
-    const adapter = await discordAdapter.create(channelFor(), online);
+    const adapter = await discordAdapter.create(channelFor(), onlineContext());
     discord.respondNext(() => ({
       status: 429,
       headers: { 'retry-after': '2', 'x-ratelimit-scope': 'shared' },
@@ -168,19 +141,19 @@ describe('discord adapter', () => {
   });
 
   it("a refused message is permanent with Discord's own message and field errors", async () => {
-    const adapter = await discordAdapter.create(channelFor(), online);
+    const adapter = await discordAdapter.create(channelFor(), onlineContext());
     const result = await adapter.send(postOf({ text: 'x'.repeat(2001) }), sendContext());
     expect(result).toEqual({ kind: 'permanent', reason: 'Discord HTTP 400: Invalid Form Body (50035): content: Must be 2000 or fewer in length.' });
   });
 
   it('a deleted webhook or a wrong token pauses the channel; the token never appears, even when echoed', async () => {
-    const adapter = await discordAdapter.create(channelFor(), online);
+    const adapter = await discordAdapter.create(channelFor(), onlineContext());
     discord.respondNext((req) => ({ status: 403, body: { message: `Missing Access for ${req.url}`, code: 50001 } }));
     const echoed = await adapter.send(postOf(), sendContext());
     expect(echoed.kind).toBe('auth');
     expect(JSON.stringify(echoed)).not.toContain(TOKEN);
 
-    const wrong = await discordAdapter.create(channelFor({ auth: { webhookUrl: `https://discord.com/api/webhooks/${WEBHOOK_ID}/other-token` } }), online);
+    const wrong = await discordAdapter.create(channelFor({ auth: { webhookUrl: `https://discord.com/api/webhooks/${WEBHOOK_ID}/other-token` } }), onlineContext());
     expect(await wrong.send(postOf(), sendContext())).toEqual({
       kind: 'auth',
       reason: "Discord HTTP 401: Invalid Webhook Token (50027) (check auth.webhookUrl: copy it again from the channel's Integrations → Webhooks)",
@@ -196,7 +169,7 @@ describe('discord adapter', () => {
   });
 
   it('a send abandoned after Discord received it is in doubt, and held for the operator', async () => {
-    const adapter = await discordAdapter.create(channelFor(), online);
+    const adapter = await discordAdapter.create(channelFor(), onlineContext());
     const controller = new AbortController();
     discord.respondNext(() => {
       controller.abort(new Error('send timed out'));
@@ -207,7 +180,7 @@ describe('discord adapter', () => {
   });
 
   it('a server error is retried', async () => {
-    const adapter = await discordAdapter.create(channelFor(), online);
+    const adapter = await discordAdapter.create(channelFor(), onlineContext());
     discord.respondNext(() => ({ status: 503, headers: { 'content-type': 'text/plain' }, body: 'upstream connect error' }));
     expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'retry', reason: 'Discord HTTP 503: upstream connect error' });
   });
@@ -229,7 +202,7 @@ describe('discord adapter: fitting (property)', () => {
   });
 
   it('every message fits 2000 characters, its embed fits Discord’s field limits, markup is escaped and the link kept', async () => {
-    const adapter = await discordAdapter.create(channelFor(), online);
+    const adapter = await discordAdapter.create(channelFor(), onlineContext());
     await fc.assert(
       fc.asyncProperty(articleArb, async (a) => {
         const channel = channelFor(a.template === undefined ? {} : { template: a.template });

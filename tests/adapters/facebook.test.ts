@@ -1,43 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { FACEBOOK_MAX_CHARS, facebookAdapter } from '../../adapters/facebook.ts';
-import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
-import type { Adapter, RenderedPost, SendContext, SendResult } from '../../src/platform.ts';
+import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { startFake } from '../helpers/http-fake.ts';
 import { graphError, startFacebookFake, type FacebookPost, type PlatformFake } from '../fakes/graph-api.ts';
+import { blankArticle, channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const PAGE = '104500000000001';
 const TOKEN = 'EAAcanaryPageToken7Qx1WdZZ9';
 
-type FacebookChannel = Parameters<typeof facebookAdapter.create>[0];
-
-function channelFor(raw: Record<string, unknown>): FacebookChannel {
-  return channelSchemaFor(facebookAdapter).parse({
-    id: 'fb-page',
-    platform: 'facebook',
-    pageId: PAGE,
-    auth: { pageAccessToken: TOKEN },
-    utm: { source: 'facebook' },
-    ...raw,
-  }) as unknown as FacebookChannel;
+function channelFor(raw: Record<string, unknown>) {
+  return channelOf(facebookAdapter, { id: 'fb-page', pageId: PAGE, auth: { pageAccessToken: TOKEN }, utm: { source: 'facebook' }, ...raw });
 }
-
-const silent = { logger: pino({ level: 'silent' }), offline: false };
-const context = (signal: AbortSignal = new AbortController().signal): SendContext => ({ idempotencyKey: 'delivery-1', resend: false, signal });
 
 const LINK = 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/?utm_source=facebook&utm_medium=social';
 const IMAGE = 'https://astanatimes.com/wp-content/uploads/2024/05/dialogue.jpg';
 const TEXT = `Kazakhstan, US Maintain Constructive Dialogue on Human Rights\n\nASTANA – The third meeting was held on May 20.\n\n${LINK}\n#HumanRights`;
 
 function postOf(extra: Partial<RenderedPost> = {}): RenderedPost {
-  return { layout: 'feed', text: TEXT, lengths: [], shortened: false, link: LINK, title: 'Kazakhstan, US', summary: '', hashtags: [], ...extra };
-}
-
-function reasonOf(result: SendResult): string {
-  return 'reason' in result ? result.reason : '';
+  return renderedPost({ layout: 'feed', text: TEXT, link: LINK, title: 'Kazakhstan, US', ...extra });
 }
 
 describe('facebook adapter against the Graph fake', () => {
@@ -46,12 +29,12 @@ describe('facebook adapter against the Graph fake', () => {
 
   beforeEach(async () => {
     fb = await startFacebookFake({ pageId: PAGE, token: TOKEN });
-    adapter = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0` }), silent);
+    adapter = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0` }), onlineContext());
   });
   afterEach(() => fb.close());
 
   it('posts message and link to /{page-id}/feed as a form with the Page token', async () => {
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     expect(result).toEqual({ kind: 'sent', remoteId: `${PAGE}_1000`, url: `https://www.facebook.com/${PAGE}_1000` });
     expect(fb.fake.requests).toHaveLength(1);
     const [req] = fb.fake.requests;
@@ -63,8 +46,8 @@ describe('facebook adapter against the Graph fake', () => {
   });
 
   it('posts the photo layout to /{page-id}/photos with the text as caption, answering the post id', async () => {
-    const photo = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0`, photo: true }), silent);
-    const result = await photo.send(postOf({ layout: 'photo', imageUrl: IMAGE }), context());
+    const photo = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0`, photo: true }), onlineContext());
+    const result = await photo.send(postOf({ layout: 'photo', imageUrl: IMAGE }), sendContext());
     expect(result).toEqual({ kind: 'sent', remoteId: `${PAGE}_1001`, url: `https://www.facebook.com/${PAGE}_1001` });
     expect(fb.fake.requests[0]!.path).toBe(`/v25.0/${PAGE}/photos`);
     expect(Object.fromEntries(fb.fake.requests[0]!.form!)).toEqual({ url: IMAGE, caption: TEXT, access_token: TOKEN });
@@ -72,7 +55,7 @@ describe('facebook adapter against the Graph fake', () => {
 
   it.each([4, 17, 32, 613])('turns Graph code %i into a rate-limited retry', async (code) => {
     fb.respondNext(() => graphError(400, code, 'Calls to this api have exceeded the rate limit.'));
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     expect(result).toEqual({ kind: 'retry', rateLimited: true, reason: expect.stringContaining(`(code ${code}, fbtrace_id FakeTrace`) });
     expect(fb.posts).toEqual([]);
   });
@@ -80,21 +63,21 @@ describe('facebook adapter against the Graph fake', () => {
   it("waits as long as X-Business-Use-Case-Usage's estimated_time_to_regain_access says, else Retry-After", async () => {
     const usage = { [PAGE]: [{ type: 'pages', call_count: 100, total_cputime: 40, total_time: 40, estimated_time_to_regain_access: 7 }] };
     fb.respondNext(() => ({ ...graphError(400, 32, 'Page request limit reached'), headers: { 'x-business-use-case-usage': JSON.stringify(usage) } }));
-    expect(await adapter.send(postOf(), context())).toMatchObject({ kind: 'retry', rateLimited: true, afterMs: 7 * 60_000 });
+    expect(await adapter.send(postOf(), sendContext())).toMatchObject({ kind: 'retry', rateLimited: true, afterMs: 7 * 60_000 });
     fb.respondNext(() => ({ ...graphError(400, 613, 'Calls to this api have exceeded the rate limit.'), headers: { 'retry-after': '90' } }));
-    expect(await adapter.send(postOf(), context())).toMatchObject({ kind: 'retry', rateLimited: true, afterMs: 90_000 });
+    expect(await adapter.send(postOf(), sendContext())).toMatchObject({ kind: 'retry', rateLimited: true, afterMs: 90_000 });
   });
 
   it('treats duplicate refusal (506) as already posted: the latest Page post has these exact bytes', async () => {
-    expect((await adapter.send(postOf(), context())).kind).toBe('sent');
-    const again = await adapter.send(postOf(), context());
+    expect((await adapter.send(postOf(), sendContext())).kind).toBe('sent');
+    const again = await adapter.send(postOf(), sendContext());
     expect(again).toEqual({ kind: 'already-posted', reason: expect.stringContaining('(#506) Duplicate status message (code 506') });
     expect(fb.posts).toHaveLength(1);
   });
 
   it('waits an hour after a temporary policy block (368)', async () => {
     fb.respondNext(() => graphError(400, 368, 'The action attempted has been deemed abusive or is otherwise disallowed'));
-    expect(await adapter.send(postOf(), context())).toEqual({
+    expect(await adapter.send(postOf(), sendContext())).toEqual({
       kind: 'retry',
       rateLimited: true,
       afterMs: 3_600_000,
@@ -104,14 +87,14 @@ describe('facebook adapter against the Graph fake', () => {
 
   it("is permanent with Facebook's own message for a refused post", async () => {
     fb.respondNext(() => graphError(400, 100, '(#100) The parameter link is invalid', { userMessage: 'The link could not be shared.' }));
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     expect(result.kind).toBe('permanent');
     expect(reasonOf(result)).toMatch(/^Facebook refused the post: \(#100\) The parameter link is invalid — The link could not be shared\. \(code 100, fbtrace_id FakeTrace\d+\)$/);
   });
 
   it('pauses the channel (auth) when the Page token is refused, saying which key to replace', async () => {
-    const stale = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0`, auth: { pageAccessToken: 'EAAexpired' } }), silent);
-    const result = await stale.send(postOf(), context());
+    const stale = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0`, auth: { pageAccessToken: 'EAAexpired' } }), onlineContext());
+    const result = await stale.send(postOf(), sendContext());
     expect(result.kind).toBe('auth');
     expect(reasonOf(result)).toContain('Invalid OAuth access token');
     expect(reasonOf(result)).toContain('set auth.pageAccessToken of channel fb-page');
@@ -120,9 +103,9 @@ describe('facebook adapter against the Graph fake', () => {
 
   it('leaves a post in doubt on HTTP 500 or code 2: Facebook may still have posted', async () => {
     fb.respondNext(() => graphError(500, 2, 'An unexpected error has occurred. Please retry your request later.'));
-    expect((await adapter.send(postOf(), context())).kind).toBe('in-doubt');
+    expect((await adapter.send(postOf(), sendContext())).kind).toBe('in-doubt');
     fb.respondNext(() => ({ status: 502, body: '<html>Bad Gateway</html>' }));
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     expect(result.kind).toBe('in-doubt');
     expect(reasonOf(result)).toContain('server error HTTP 502');
   });
@@ -133,7 +116,7 @@ describe('facebook adapter against the Graph fake', () => {
       setTimeout(() => controller.abort(), 20);
       return 'hang';
     });
-    const result = await adapter.send(postOf(), context(controller.signal));
+    const result = await adapter.send(postOf(), sendContext({ signal: controller.signal }));
     expect(result.kind).toBe('in-doubt');
     expect(reasonOf(result)).toContain('cut off');
   });
@@ -142,8 +125,8 @@ describe('facebook adapter against the Graph fake', () => {
     const closed = await startFake();
     const root = closed.url;
     await closed.close();
-    const unreachable = await facebookAdapter.create(channelFor({ apiRoot: `${root}/v25.0` }), silent);
-    const result = await unreachable.send(postOf(), context());
+    const unreachable = await facebookAdapter.create(channelFor({ apiRoot: `${root}/v25.0` }), onlineContext());
+    const result = await unreachable.send(postOf(), sendContext());
     expect(result.kind).toBe('retry');
     expect(reasonOf(result)).toContain('ECONNREFUSED');
   });
@@ -151,7 +134,7 @@ describe('facebook adapter against the Graph fake', () => {
   it('never puts the token in a reason, even when the answer echoes it', async () => {
     fb.respondNext(() => graphError(400, 100, `Invalid parameter: access_token=${TOKEN}`));
     fb.respondNext(() => graphError(400, 190, `Session for ${encodeURIComponent(TOKEN)} has expired`));
-    const results = [await adapter.send(postOf(), context()), await adapter.send(postOf(), context())];
+    const results = [await adapter.send(postOf(), sendContext()), await adapter.send(postOf(), sendContext())];
     expect(results.map((r) => r.kind)).toEqual(['permanent', 'auth']);
     for (const result of results) {
       expect(reasonOf(result)).toContain('[redacted]');
@@ -163,8 +146,8 @@ describe('facebook adapter against the Graph fake', () => {
 describe('facebook adapter: config and offline creation', () => {
   it('builds its rules without any request when offline, with the photo layout only when asked', async () => {
     const fb = await startFacebookFake({ pageId: PAGE, token: TOKEN });
-    const feedOnly = await facebookAdapter.create(channelFor({ apiRoot: fb.url }), { ...silent, offline: true });
-    const withPhoto = await facebookAdapter.create(channelFor({ apiRoot: fb.url, photo: true }), { ...silent, offline: true });
+    const feedOnly = await facebookAdapter.create(channelFor({ apiRoot: fb.url }), offlineContext());
+    const withPhoto = await facebookAdapter.create(channelFor({ apiRoot: fb.url, photo: true }), offlineContext());
     expect(feedOnly.rules.layouts.map((l) => l.name)).toEqual(['feed']);
     expect(withPhoto.rules.layouts.map((l) => [l.name, l.needsImage ?? false])).toEqual([
       ['photo', true],
@@ -188,20 +171,12 @@ describe('facebook adapter: every rendered post fits (renderPost + the Page limi
   const scripts = fc.constantFrom('Kazakhstan', 'Қазақстан', '哈萨克斯坦', 'كازاخستان', '👨‍👩‍👧‍👦', '🇰🇿', 'e\u0301', '<b>&amp;</b>', '#Astana', '@astanatimes');
   const words = fc.array(fc.oneof(scripts, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 })), { minLength: 1, maxLength: 40 });
   const long = fc.array(words.map((w) => w.join(' ')), { minLength: 1, maxLength: 600 }).map((p) => p.join('. '));
-  const base: Article = {
-    id: 'https://astanatimes.com/?p=1',
-    feedId: 'astanatimes',
-    link: 'https://astanatimes.com/2024/05/story/',
-    linkKey: 'https://astanatimes.com/2024/05/story',
-    title: '',
-    summary: '',
-    categories: [],
-  };
+  const base = blankArticle();
 
   it('keeps the message within 63,206 UTF-16 units and sends the link field as the UTM-tagged link', async () => {
     const channel = channelFor({ hashtags: { max: 5 }, photo: true });
     const fb = await startFacebookFake({ pageId: PAGE, token: TOKEN });
-    const adapter = await facebookAdapter.create({ ...channel, apiRoot: `${fb.url}/v25.0` }, silent);
+    const adapter = await facebookAdapter.create({ ...channel, apiRoot: `${fb.url}/v25.0` }, onlineContext());
     await fc.assert(
       fc.asyncProperty(
         fc.record({ title: words.map((w) => w.join(' ')), summary: fc.oneof(fc.constant(''), long), categories: fc.array(scripts, { maxLength: 20 }), withImage: fc.boolean() }),
@@ -214,7 +189,7 @@ describe('facebook adapter: every rendered post fits (renderPost + the Page limi
           expect(post.layout).toBe(withImage ? 'photo' : 'feed');
           expect(post.text).toContain(post.link);
           const before = fb.fake.requests.length;
-          const result = await adapter.send(post, context());
+          const result = await adapter.send(post, sendContext());
           expect(result.kind === 'sent' || result.kind === 'already-posted').toBe(true);
           const form = fb.fake.requests[before]!.form!;
           if (withImage) {

@@ -1,34 +1,20 @@
 import sharp from 'sharp';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { escapeLittle, LINKEDIN_MAX_COMMENTARY, linkedinAdapter, littleHashtags } from '../../adapters/linkedin.ts';
-import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
-import type { Adapter, RenderedPost, SendContext, SendResult } from '../../src/platform.ts';
+import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { startLinkedInFake, type LinkedInPost } from '../fakes/linkedin-api.ts';
 import type { PlatformFake } from '../fakes/graph-api.ts';
+import { blankArticle, channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const AUTHOR = 'urn:li:organization:2414183';
 const TOKEN = 'AQVcanaryLinkedInToken4Rt7';
 
-type LinkedInChannel = Parameters<typeof linkedinAdapter.create>[0];
-
-function channelFor(raw: Record<string, unknown>): LinkedInChannel {
-  return channelSchemaFor(linkedinAdapter).parse({
-    id: 'li-page',
-    platform: 'linkedin',
-    author: AUTHOR,
-    auth: { accessToken: TOKEN },
-    utm: { source: 'linkedin' },
-    ...raw,
-  }) as unknown as LinkedInChannel;
+function channelFor(raw: Record<string, unknown>) {
+  return channelOf(linkedinAdapter, { id: 'li-page', author: AUTHOR, auth: { accessToken: TOKEN }, utm: { source: 'linkedin' }, ...raw });
 }
-
-const silent = { logger: pino({ level: 'silent' }), offline: false };
-const context = (signal: AbortSignal = new AbortController().signal): SendContext => ({ idempotencyKey: 'delivery-1', resend: false, signal });
-const reasonOf = (result: SendResult) => ('reason' in result ? result.reason : '');
 
 const LINK = 'https://astanatimes.com/2024/05/dialogue/?utm_source=linkedin&utm_medium=social';
 const TITLE = 'Kazakhstan, US Maintain Constructive Dialogue (Third Round)';
@@ -88,24 +74,15 @@ describe('linkedin adapter against the LinkedIn fake', () => {
     linkedin = await startLinkedInFake({ token: TOKEN, activeVersions: ['202605', '202609'] });
     linkedin.fake.route('GET', '/images/dialogue.jpg', () => ({ headers: { 'content-type': 'image/jpeg' }, body: jpeg }));
     linkedin.fake.route('GET', '/images/gone.jpg', () => ({ status: 404, body: '' }));
-    adapter = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url }), silent);
+    adapter = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url }), onlineContext());
   });
   afterEach(() => linkedin.close());
 
-  const postOf = (extra: Partial<RenderedPost> = {}): RenderedPost => ({
-    layout: 'article',
-    text: TEXT,
-    lengths: [],
-    shortened: false,
-    link: LINK,
-    title: TITLE,
-    summary: SUMMARY,
-    hashtags: ['#HumanRights'],
-    ...extra,
-  });
+  const postOf = (extra: Partial<RenderedPost> = {}): RenderedPost =>
+    renderedPost({ layout: 'article', text: TEXT, link: LINK, title: TITLE, summary: SUMMARY, hashtags: ['#HumanRights'], ...extra });
 
   it('uploads the article image as thumbnail and posts an article share with the versioned headers', async () => {
-    const result = await adapter.send(postOf({ imageUrl: `${linkedin.url}/images/dialogue.jpg` }), context());
+    const result = await adapter.send(postOf({ imageUrl: `${linkedin.url}/images/dialogue.jpg` }), sendContext());
     const urn = linkedin.posts[0]?.urn;
     expect(result).toEqual({ kind: 'sent', remoteId: urn, url: `https://www.linkedin.com/feed/update/${urn}` });
     const requests = linkedin.fake.requests;
@@ -137,21 +114,21 @@ describe('linkedin adapter against the LinkedIn fake', () => {
   });
 
   it('posts the card without a thumbnail when there is no image, or the image cannot be had', async () => {
-    await adapter.send(postOf({ summary: '' }), context());
+    await adapter.send(postOf({ summary: '' }), sendContext());
     expect(linkedin.fake.requests.map((r) => r.path)).toEqual(['/rest/posts']);
     expect(linkedin.posts[0]!.body.content).toEqual({ article: { source: LINK, title: TITLE } });
 
-    const result = await adapter.send(postOf({ text: `${TEXT} 2`, imageUrl: `${linkedin.url}/images/gone.jpg` }), context());
+    const result = await adapter.send(postOf({ text: `${TEXT} 2`, imageUrl: `${linkedin.url}/images/gone.jpg` }), sendContext());
     expect(result.kind).toBe('sent');
     expect(linkedin.posts[1]!.body.content).toEqual({ article: { source: LINK, title: TITLE, description: SUMMARY } });
   });
 
   it('sends the configured Linkedin-Version, and explains a version LinkedIn no longer serves', async () => {
-    const newer = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url, version: '202609' }), silent);
-    expect((await newer.send(postOf(), context())).kind).toBe('sent');
+    const newer = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url, version: '202609' }), onlineContext());
+    expect((await newer.send(postOf(), sendContext())).kind).toBe('sent');
     expect(linkedin.fake.requests[0]!.headers['linkedin-version']).toBe('202609');
-    const sunset = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url, version: '202401' }), silent);
-    const result = await sunset.send(postOf({ text: 'other' }), context());
+    const sunset = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url, version: '202401' }), onlineContext());
+    const result = await sunset.send(postOf({ text: 'other' }), sendContext());
     expect(result.kind).toBe('permanent');
     expect(reasonOf(result)).toBe(
       'LinkedIn refused the API version: Requested version 202401 is not active (HTTP 426, NONEXISTENT_VERSION); set `version` to a current YYYYMM (see docs/platforms/linkedin.md)',
@@ -159,8 +136,8 @@ describe('linkedin adapter against the LinkedIn fake', () => {
   });
 
   it("takes LinkedIn's duplicate refusal as already posted, with the existing post's URN", async () => {
-    const first = await adapter.send(postOf(), context());
-    const again = await adapter.send(postOf(), context());
+    const first = await adapter.send(postOf(), sendContext());
+    const again = await adapter.send(postOf(), sendContext());
     expect(first.kind).toBe('sent');
     const urn = linkedin.posts[0]!.urn;
     expect(again).toEqual({
@@ -173,7 +150,7 @@ describe('linkedin adapter against the LinkedIn fake', () => {
 
   it('retries after Retry-After on 429', async () => {
     linkedin.respondNext(() => ({ status: 429, headers: { 'retry-after': '45' }, body: { status: 429, message: 'Resource level throttle limit for calls to this resource is reached.' } }));
-    expect(await adapter.send(postOf(), context())).toEqual({
+    expect(await adapter.send(postOf(), sendContext())).toEqual({
       kind: 'retry',
       rateLimited: true,
       afterMs: 45_000,
@@ -183,45 +160,45 @@ describe('linkedin adapter against the LinkedIn fake', () => {
 
   it("is permanent with LinkedIn's message when it refuses the post", async () => {
     linkedin.respondNext(() => ({ status: 422, body: { status: 422, message: 'ERROR :: /commentary :: is too long', code: 'UNPROCESSABLE_ENTITY' } }));
-    expect(await adapter.send(postOf(), context())).toEqual({
+    expect(await adapter.send(postOf(), sendContext())).toEqual({
       kind: 'permanent',
       reason: 'LinkedIn refused the post: ERROR :: /commentary :: is too long (HTTP 422, UNPROCESSABLE_ENTITY)',
     });
   });
 
   it('pauses the channel on 401 and on 403 (no permission to post as this author)', async () => {
-    const stale = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url, auth: { accessToken: 'AQVexpired' } }), silent);
-    const refused = await stale.send(postOf(), context());
+    const stale = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url, auth: { accessToken: 'AQVexpired' } }), onlineContext());
+    const refused = await stale.send(postOf(), sendContext());
     expect(refused.kind).toBe('auth');
     expect(reasonOf(refused)).toContain('Invalid access token (HTTP 401, INVALID_ACCESS_TOKEN, serviceErrorCode 65600)');
     expect(reasonOf(refused)).toContain('set auth.accessToken of channel li-page');
     linkedin.respondNext(() => ({ status: 403, body: { status: 403, serviceErrorCode: 100, code: 'ACCESS_DENIED', message: 'Not enough permissions to access: partnerApiPostsExternal.CREATE.20260501' } }));
-    expect((await adapter.send(postOf(), context())).kind).toBe('auth');
+    expect((await adapter.send(postOf(), sendContext())).kind).toBe('auth');
   });
 
   it('leaves the post in doubt on a server error or when the request is cut off', async () => {
     linkedin.respondNext(() => ({ status: 504, body: { status: 504, message: 'Gateway Timeout' } }));
-    expect((await adapter.send(postOf(), context())).kind).toBe('in-doubt');
+    expect((await adapter.send(postOf(), sendContext())).kind).toBe('in-doubt');
     const cut = new AbortController();
     linkedin.respondNext(() => {
       setTimeout(() => cut.abort(), 20);
       return 'hang';
     });
-    const result = await adapter.send(postOf(), context(cut.signal));
+    const result = await adapter.send(postOf(), sendContext({ signal: cut.signal }));
     expect(result.kind).toBe('in-doubt');
     expect(reasonOf(result)).toContain('cut off');
   });
 
   it('never puts the token in a reason', async () => {
     linkedin.respondNext(() => ({ status: 400, body: { status: 400, message: `Malformed header Authorization: Bearer ${TOKEN}` } }));
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     expect(result.kind).toBe('permanent');
     expect(reasonOf(result)).toContain('Bearer [redacted]');
     expect(reasonOf(result)).not.toContain(TOKEN);
   });
 
   it('makes no request when created offline; rejects an author that is not a URN', async () => {
-    await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url }), { ...silent, offline: true });
+    await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url }), offlineContext());
     expect(linkedin.fake.requests).toEqual([]);
     const schema = channelSchemaFor(linkedinAdapter);
     const base = { id: 'li', platform: 'linkedin', author: AUTHOR, auth: { accessToken: TOKEN } };
@@ -236,11 +213,11 @@ describe('linkedin adapter: every rendered commentary is safe little text', () =
   const reserved = fc.constantFrom(...RESERVED.split(''));
   const words = fc.array(fc.oneof(scripts, reserved, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 })), { minLength: 1, maxLength: 120 });
   const slug = fc.array(fc.stringMatching(/^[a-z0-9_~()-]{1,10}$/), { minLength: 1, maxLength: 6 }).map((w) => w.join('-'));
-  const base: Article = { id: 'x', feedId: 'astanatimes', link: '', linkKey: '', title: '', summary: '', categories: [] };
+  const base = blankArticle();
 
   it('escapes every reserved character outside hashtag templates, stays within 3,000, and shows the full link', async () => {
     const channel = channelFor({ hashtags: { max: 4 } });
-    const { rules } = await linkedinAdapter.create(channel, { ...silent, offline: true });
+    const { rules } = await linkedinAdapter.create(channel, offlineContext());
     fc.assert(
       fc.property(
         fc.record({

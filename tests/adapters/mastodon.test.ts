@@ -1,51 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { mastodonAdapter, mastodonLength } from '../../adapters/mastodon.ts';
-import type { Article } from '../../src/article.ts';
-import { channelSchemaFor } from '../../src/config/schema.ts';
 import { UserError } from '../../src/errors.ts';
 import type { RenderedPost, SendContext } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { startFake } from '../helpers/http-fake.ts';
 import { mastodonCountedLength, startMastodonFake, type MastodonFake } from '../fakes/mastodon-api.ts';
+import { channelOf, dialogueArticle, offlineContext, onlineContext, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const TOKEN = 'canary-MastodonToken-7f3a9c';
 
-type MastodonChannel = Parameters<typeof mastodonAdapter.create>[0];
-
-function channelFor(raw: Record<string, unknown>): MastodonChannel {
-  return channelSchemaFor(mastodonAdapter).parse({
-    id: 'mastodon-main',
-    platform: 'mastodon',
-    auth: { accessToken: TOKEN },
-    utm: { source: 'mastodon' },
-    ...raw,
-  }) as unknown as MastodonChannel;
+function channelFor(raw: Record<string, unknown>) {
+  return channelOf(mastodonAdapter, { id: 'mastodon-main', auth: { accessToken: TOKEN }, utm: { source: 'mastodon' }, ...raw });
 }
 
-const online = { logger: pino({ level: 'silent' }), offline: false };
-
-function sendContext(overrides: Partial<SendContext> = {}): SendContext {
-  return { idempotencyKey: 'delivery-41', resend: false, signal: new AbortController().signal, ...overrides };
-}
+/** Sends as delivery `delivery-41`, the Idempotency-Key asserted below. */
+const context = (overrides: Partial<SendContext> = {}) => sendContext({ idempotencyKey: 'delivery-41', ...overrides });
 
 const LINK = 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/?utm_source=mastodon&utm_medium=social';
 
 function postOf(text: string): RenderedPost {
-  return { layout: 'status', text, lengths: [], shortened: false, link: LINK, title: '', summary: '', hashtags: [] };
+  return renderedPost({ layout: 'status', text, link: LINK });
 }
 
-const article: Article = {
-  id: 'https://astanatimes.com/?p=98765',
-  feedId: 'astanatimes',
-  link: 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/',
-  linkKey: 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue',
-  title: 'Kazakhstan, US Maintain Constructive Dialogue on Human Rights',
-  summary: 'ASTANA – Erzhan Kazykhan and Uzra Zeya co-chaired the third meeting of the annual High-Level Dialogue.',
-  categories: ['Nation', 'Human Rights'],
-  publishedAt: '2024-05-22T09:15:00Z',
-};
+const article = dialogueArticle({ publishedAt: '2024-05-22T09:15:00Z' });
 
 let mastodon: MastodonFake;
 let instanceUrl: string;
@@ -86,8 +64,8 @@ describe('mastodon adapter: rules', () => {
     await mastodon.close();
     mastodon = await startMastodonFake({ accessToken: TOKEN, maxCharacters: 1000, urlWeight: 25 });
     const channel = channelFor({ apiRoot: mastodon.url });
-    const first = await mastodonAdapter.create(channel, online);
-    const second = await mastodonAdapter.create(channel, online);
+    const first = await mastodonAdapter.create(channel, onlineContext());
+    const second = await mastodonAdapter.create(channel, onlineContext());
     for (const adapter of [first, second]) {
       const budget = adapter.rules.layouts[0]!.budgets[0]!;
       expect(budget.limit).toBe(1000);
@@ -99,38 +77,37 @@ describe('mastodon adapter: rules', () => {
   it('falls back to /api/v1/instance on servers older than 4.0, and `instance` works as apiRoot', async () => {
     await mastodon.close();
     mastodon = await startMastodonFake({ accessToken: TOKEN, maxCharacters: 640, v1Only: true });
-    const adapter = await mastodonAdapter.create(channelFor({ instance: mastodon.url }), online);
+    const adapter = await mastodonAdapter.create(channelFor({ instance: mastodon.url }), onlineContext());
     expect(adapter.rules.layouts[0]!.budgets[0]!.limit).toBe(640);
     expect(mastodon.fake.requests.map((r) => r.path)).toEqual(['/api/v2/instance', '/api/v1/instance']);
   });
 
   it('takes maxCharacters over the instance, and offline contacts nothing (500 unless overridden)', async () => {
-    const overridden = await mastodonAdapter.create(channelFor({ apiRoot: `${instanceUrl}/`, maxCharacters: 450 }), online);
+    const overridden = await mastodonAdapter.create(channelFor({ apiRoot: `${instanceUrl}/`, maxCharacters: 450 }), onlineContext());
     expect(overridden.rules.layouts[0]!.budgets[0]!.limit).toBe(450);
     const before = mastodon.fake.requests.length;
-    const offline = { ...online, offline: true };
-    const dry = await mastodonAdapter.create(channelFor({ apiRoot: 'http://127.0.0.1:9/' }), offline);
+    const dry = await mastodonAdapter.create(channelFor({ apiRoot: 'http://127.0.0.1:9/' }), offlineContext());
     expect(dry.rules.layouts[0]!.budgets[0]!.limit).toBe(500);
     expect(dry.rules.layouts[0]!.budgets[0]!.count(LINK)).toBe(23);
-    const dryOverridden = await mastodonAdapter.create(channelFor({ apiRoot: 'http://127.0.0.1:9/', maxCharacters: 5000 }), offline);
+    const dryOverridden = await mastodonAdapter.create(channelFor({ apiRoot: 'http://127.0.0.1:9/', maxCharacters: 5000 }), offlineContext());
     expect(dryOverridden.rules.layouts[0]!.budgets[0]!.limit).toBe(5000);
     expect(mastodon.fake.requests.length).toBe(before);
   });
 
   it('refuses a channel without an instance, and one whose instance cannot be read, saying what to do', async () => {
-    await expect(mastodonAdapter.create(channelFor({}), online)).rejects.toThrow(UserError);
-    await expect(mastodonAdapter.create(channelFor({}), online)).rejects.toThrow('no Mastodon instance');
+    await expect(mastodonAdapter.create(channelFor({}), onlineContext())).rejects.toThrow(UserError);
+    await expect(mastodonAdapter.create(channelFor({}), onlineContext())).rejects.toThrow('no Mastodon instance');
     mastodon.respondNext(() => ({ status: 503, body: 'down for maintenance' }), '/api/v2/instance');
-    await expect(mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), online)).rejects.toThrow(
+    await expect(mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext())).rejects.toThrow(
       `channel mastodon-main: could not read the limits of ${instanceUrl}/api/v2/instance: ${instanceUrl}/api/v2/instance answered HTTP 503`,
     );
-    const recovered = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), online);
+    const recovered = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext());
     expect(recovered.rules.layouts[0]!.budgets[0]!.limit).toBe(500);
   });
 
   it('keeps titles from mentioning anyone, but not the operator template', async () => {
     const channel = channelFor({ apiRoot: instanceUrl, template: '{title} via @desk@astanatimes.com\n{link}' });
-    const adapter = await mastodonAdapter.create(channel, online);
+    const adapter = await mastodonAdapter.create(channel, onlineContext());
     const rendered = renderPost({ ...article, title: 'Ask @everyone and @bob@example.social' }, channel, adapter.rules);
     expect(rendered.ok && rendered.post.text).toBe(`Ask @\u200Beveryone and @\u200Bbob@example.social via @desk@astanatimes.com\n${LINK}`);
   });
@@ -139,9 +116,9 @@ describe('mastodon adapter: rules', () => {
 describe('mastodon adapter: sending', () => {
   it('posts the status with the delivery as Idempotency-Key and the channel options', async () => {
     const channel = channelFor({ apiRoot: instanceUrl, visibility: 'unlisted', language: 'en', spoilerText: 'Politics' });
-    const adapter = await mastodonAdapter.create(channel, online);
+    const adapter = await mastodonAdapter.create(channel, onlineContext());
     const text = `Kazakhstan & US <talks>\n\n${LINK}\n#HumanRights`;
-    const result = await adapter.send(postOf(text), sendContext());
+    const result = await adapter.send(postOf(text), context());
     expect(mastodon.posts).toHaveLength(1);
     const accepted = mastodon.posts[0]!;
     expect(result).toEqual({ kind: 'sent', remoteId: accepted.status.id, url: `${instanceUrl}/@herald/${accepted.status.id}` });
@@ -154,9 +131,9 @@ describe('mastodon adapter: sending', () => {
   });
 
   it('a resend with the same Idempotency-Key gets the same status, not a second one', async () => {
-    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), online);
-    const first = await adapter.send(postOf(`Hello ${LINK}`), sendContext());
-    const again = await adapter.send(postOf(`Hello ${LINK}`), sendContext({ resend: true }));
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext());
+    const first = await adapter.send(postOf(`Hello ${LINK}`), context());
+    const again = await adapter.send(postOf(`Hello ${LINK}`), context({ resend: true }));
     expect(again).toEqual(first);
     expect(mastodon.posts).toHaveLength(1);
     expect(mastodon.fake.requests.filter((r) => r.path === '/api/v1/statuses')).toHaveLength(2);
@@ -167,54 +144,54 @@ describe('mastodon adapter: sending', () => {
     vi.setSystemTime(new Date('2026-11-27T10:00:00.000Z'));
     await mastodon.close();
     mastodon = await startMastodonFake({ accessToken: TOKEN, statusLimit: { limit: 0, resetAt: new Date('2026-11-27T10:01:30.250Z') } });
-    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: mastodon.url }), online);
-    const result = await adapter.send(postOf(`Hello ${LINK}`), sendContext());
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: mastodon.url }), onlineContext());
+    const result = await adapter.send(postOf(`Hello ${LINK}`), context());
     expect(result).toEqual({ kind: 'retry', reason: 'Mastodon HTTP 429: Too many requests', rateLimited: true, afterMs: 90_250 });
   });
 
   it("a refused status is permanent with Mastodon's own message", async () => {
-    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), online);
-    const result = await adapter.send(postOf('x'.repeat(501)), sendContext());
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext());
+    const result = await adapter.send(postOf('x'.repeat(501)), context());
     expect(result).toEqual({ kind: 'permanent', reason: 'Mastodon HTTP 422: Validation failed: Text character limit of 500 exceeded' });
     expect(mastodon.posts).toHaveLength(0);
   });
 
   it('a refused token pauses the channel and the token never appears, even when echoed', async () => {
-    const wrong = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl, auth: { accessToken: 'not-the-token' } }), online);
-    const refused = await wrong.send(postOf(`Hello ${LINK}`), sendContext());
+    const wrong = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl, auth: { accessToken: 'not-the-token' } }), onlineContext());
+    const refused = await wrong.send(postOf(`Hello ${LINK}`), context());
     expect(refused.kind).toBe('auth');
     expect(refused.kind === 'auth' && refused.reason).toMatch(/^Mastodon HTTP 401: The access token is invalid \(create a new access token/);
 
-    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), online);
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext());
     mastodon.respondNext((req) => ({ status: 403, body: { error: `This action is outside the authorized scopes of ${req.headers.authorization}` } }));
-    const echoed = await adapter.send(postOf(`Hello ${LINK}`), sendContext());
+    const echoed = await adapter.send(postOf(`Hello ${LINK}`), context());
     expect(echoed.kind).toBe('auth');
     expect(JSON.stringify(echoed)).not.toContain(TOKEN);
     expect(JSON.stringify(echoed)).toContain('Bearer [redacted]');
   });
 
   it('a server error or a proxy page is retried, a refused connection too', async () => {
-    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), online);
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext());
     mastodon.respondNext(() => ({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' }));
-    expect(await adapter.send(postOf(`Hello ${LINK}`), sendContext())).toEqual({ kind: 'retry', reason: 'Mastodon HTTP 502: <html>Bad Gateway</html>' });
+    expect(await adapter.send(postOf(`Hello ${LINK}`), context())).toEqual({ kind: 'retry', reason: 'Mastodon HTTP 502: <html>Bad Gateway</html>' });
 
     const gone = await startFake();
     const goneUrl = gone.url;
     await gone.close();
-    const unreachable = await mastodonAdapter.create(channelFor({ apiRoot: goneUrl, maxCharacters: 500 }), { ...online, offline: true });
-    const refused = await unreachable.send(postOf(`Hello ${LINK}`), sendContext());
+    const unreachable = await mastodonAdapter.create(channelFor({ apiRoot: goneUrl, maxCharacters: 500 }), offlineContext());
+    const refused = await unreachable.send(postOf(`Hello ${LINK}`), context());
     expect(refused.kind).toBe('retry');
     expect(refused.kind === 'retry' && refused.reason).toMatch(/ECONNREFUSED/);
   });
 
   it('a send abandoned after the instance received it is in doubt', async () => {
-    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), online);
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext());
     const controller = new AbortController();
     mastodon.respondNext(() => {
       controller.abort(new Error('send timed out'));
       return 'hang';
     });
-    const result = await adapter.send(postOf(`Hello ${LINK}`), sendContext({ signal: controller.signal }));
+    const result = await adapter.send(postOf(`Hello ${LINK}`), context({ signal: controller.signal }));
     expect(result).toEqual({ kind: 'in-doubt', reason: 'Mastodon: send timed out' });
     expect(mastodonAdapter.inDoubt).toBe('resend');
   });
@@ -243,7 +220,7 @@ describe('mastodon adapter: fitting (property)', () => {
       fc.asyncProperty(articleArb, async (a) => {
         const channel = channelFor({ apiRoot: instanceUrl, maxCharacters: a.maxCharacters, ...(a.spoiler !== undefined && { spoilerText: a.spoiler }) });
         const key = `${a.maxCharacters}|${a.spoiler}`;
-        const adapter = adapters.get(key) ?? (await mastodonAdapter.create(channel, online));
+        const adapter = adapters.get(key) ?? (await mastodonAdapter.create(channel, onlineContext()));
         adapters.set(key, adapter);
         const rendered = renderPost(
           { ...article, title: a.title, summary: a.summary, categories: a.categories, link: `https://astanatimes.com/2024/05/${a.slug}/` },

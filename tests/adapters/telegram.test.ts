@@ -4,33 +4,19 @@ import { pino } from 'pino';
 import { telegramAdapter } from '../../adapters/telegram.ts';
 import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
-import type { Adapter, RenderedPost, SendContext } from '../../src/platform.ts';
+import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { startFake } from '../helpers/http-fake.ts';
 import { parseTelegramHtml } from '../helpers/telegram-html.ts';
 import { startTelegramFake, telegramError, type TelegramFake } from '../fakes/telegram-api.ts';
+import { channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const TOKEN = '123456789:AAcanary-TelegramToken_x9';
 const SECRETS = [TOKEN, encodeURIComponent(TOKEN), TOKEN.split(':')[1]!];
 const CHAT = '@astanatimes_test';
 
-type TelegramChannel = Parameters<typeof telegramAdapter.create>[0];
-
-function channelFor(raw: Record<string, unknown>): TelegramChannel {
-  return channelSchemaFor(telegramAdapter).parse({
-    id: 'telegram-main',
-    platform: 'telegram',
-    chatId: CHAT,
-    auth: { botToken: TOKEN },
-    utm: { source: 'telegram' },
-    ...raw,
-  }) as unknown as TelegramChannel;
-}
-
-const silent = { logger: pino({ level: 'silent' }), offline: false };
-
-function sendContext(signal: AbortSignal = new AbortController().signal): SendContext {
-  return { idempotencyKey: 'delivery-1', resend: false, signal };
+function channelFor(raw: Record<string, unknown>) {
+  return channelOf(telegramAdapter, { id: 'telegram-main', chatId: CHAT, auth: { botToken: TOKEN }, utm: { source: 'telegram' }, ...raw });
 }
 
 const LINK = 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/?utm_source=telegram&utm_medium=social';
@@ -40,7 +26,7 @@ const TEXT =
   '<a href="https://astanatimes.com/2024/05/kazakhstan-us-dialogue/?utm_source=telegram&amp;utm_medium=social">https://astanatimes.com/2024/05/kazakhstan-us-dialogue/?utm_source=telegram&amp;utm_medium=social</a>\n#HumanRights';
 
 function postOf(layout: 'photo' | 'message', extra: Partial<RenderedPost> = {}): RenderedPost {
-  return { layout, text: TEXT, lengths: [], shortened: false, link: LINK, title: '', summary: '', hashtags: [], ...extra };
+  return renderedPost({ layout, text: TEXT, link: LINK, ...extra });
 }
 
 const article: Article = {
@@ -122,7 +108,7 @@ describe('telegram adapter: config and rules', () => {
   });
 
   it('declares photo (1024, needs an image) then message (4096), counted in UTF-16 after entity parsing', async () => {
-    const { rules } = await telegramAdapter.create(channelFor({}), { ...silent, offline: true });
+    const { rules } = await telegramAdapter.create(channelFor({}), offlineContext());
     expect(rules.layouts.map((l) => [l.name, !!l.needsImage, l.budgets.map((b) => [b.unit, b.limit])])).toEqual([
       ['photo', true, [['UTF-16', 1024]]],
       ['message', false, [['UTF-16', 4096]]],
@@ -136,7 +122,7 @@ describe('telegram adapter: config and rules', () => {
   });
 
   it('escapes everything and links the bold title and the link to the article', async () => {
-    const { rules } = await telegramAdapter.create(channelFor({}), { ...silent, offline: true });
+    const { rules } = await telegramAdapter.create(channelFor({}), offlineContext());
     const link = 'https://astanatimes.com/a/?q="x"&r=<1>';
     const html = rules.format!(
       [
@@ -160,7 +146,7 @@ describe('telegram adapter: config and rules', () => {
   });
 
   it('adds the link when the template shows neither title nor link', async () => {
-    const { rules } = await telegramAdapter.create(channelFor({}), { ...silent, offline: true });
+    const { rules } = await telegramAdapter.create(channelFor({}), offlineContext());
     expect(rules.format!([{ kind: 'summary', text: 'Lead.' }], { link: LINK })).toBe(
       `Lead.\n\n<a href="${LINK.replace('&', '&amp;')}">${LINK.replace('&', '&amp;')}</a>`,
     );
@@ -236,7 +222,7 @@ describe('telegram adapter: sending through telegraf to the Bot API fake', () =>
   it('options: silent, no preview; a numeric chat has no public URL', async () => {
     const quiet = await telegramAdapter.create(
       channelFor({ apiRoot: fake.url, chatId: -1001234567890, silent: true, linkPreview: false }),
-      silent,
+      onlineContext(),
     );
     expect(await quiet.send(postOf('message'), sendContext())).toEqual({ kind: 'sent', remoteId: '101' });
     expect(fake.fake.requests[0]!.json).toEqual({
@@ -277,7 +263,7 @@ describe('telegram adapter: sending through telegraf to the Bot API fake', () =>
   });
 
   it('401: a token Telegram does not know is an auth failure', async () => {
-    const stranger = await telegramAdapter.create(channelFor({ apiRoot: fake.url, auth: { botToken: '987654321:AAsomeOtherBot' } }), silent);
+    const stranger = await telegramAdapter.create(channelFor({ apiRoot: fake.url, auth: { botToken: '987654321:AAsomeOtherBot' } }), onlineContext());
     expect(await stranger.send(postOf('message'), sendContext())).toEqual({
       kind: 'auth',
       reason: 'Telegram refused the bot token (401: Unauthorized); check auth.botToken and apiRoot',
@@ -303,7 +289,7 @@ describe('telegram adapter: sending through telegraf to the Bot API fake', () =>
 
   it('no answer before the send is abandoned: in doubt', async () => {
     fake.respondNext(() => 'hang');
-    expect(await adapter.send(postOf('message'), sendContext(AbortSignal.timeout(200)))).toEqual({
+    expect(await adapter.send(postOf('message'), sendContext({ signal: AbortSignal.timeout(200) }))).toEqual({
       kind: 'in-doubt',
       reason: 'Telegram did not answer before the send was abandoned; the post may have been published',
     });
@@ -321,7 +307,7 @@ describe('telegram adapter: sending through telegraf to the Bot API fake', () =>
   it('a send cancelled before it starts sends nothing', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect(await adapter.send(postOf('message'), sendContext(controller.signal))).toEqual({
+    expect(await adapter.send(postOf('message'), sendContext({ signal: controller.signal }))).toEqual({
       kind: 'retry',
       reason: 'the send was cancelled before it started',
     });
@@ -333,7 +319,7 @@ describe('telegram adapter: reaching the Bot API', () => {
   it('connection refused (nothing sent) is retried', async () => {
     const gone = await startFake();
     await gone.close();
-    const adapter = await telegramAdapter.create(channelFor({ apiRoot: gone.url }), silent);
+    const adapter = await telegramAdapter.create(channelFor({ apiRoot: gone.url }), onlineContext());
     const result = await adapter.send(postOf('message'), sendContext());
     expect(result.kind).toBe('retry');
     const reason = (result as { reason: string }).reason;
@@ -346,7 +332,7 @@ describe('telegram adapter: reaching the Bot API', () => {
     proxy.route('POST', `/tg/bot${TOKEN}/sendMessage`, () => ({
       body: { ok: true, result: { message_id: 7, chat: { id: -100, type: 'channel', title: 'T', username: 'astanatimes_test' }, date: 0, text: 'x' } },
     }));
-    const adapter = await telegramAdapter.create(channelFor({ apiRoot: `${proxy.url}/tg` }), silent);
+    const adapter = await telegramAdapter.create(channelFor({ apiRoot: `${proxy.url}/tg` }), onlineContext());
     expect(await adapter.send(postOf('message'), sendContext())).toEqual({ kind: 'sent', remoteId: '7', url: 'https://t.me/astanatimes_test/7' });
     await proxy.close();
   });
@@ -355,7 +341,7 @@ describe('telegram adapter: reaching the Bot API', () => {
 describe('telegram adapter: the bot token never appears in a result', () => {
   it('not in any reason, whatever Telegram or the network says', async () => {
     const fake = await startTelegramFake(TOKEN);
-    const adapter = await telegramAdapter.create(channelFor({ apiRoot: fake.url }), silent);
+    const adapter = await telegramAdapter.create(channelFor({ apiRoot: fake.url }), onlineContext());
     fake.respondNext((req) => telegramError(400, `Bad Request: echo ${TOKEN} ${encodeURIComponent(TOKEN)} ${req.url}`));
     fake.respondNext((req) => telegramError(403, `Forbidden: ${req.url}`));
     fake.respondNext((req) => telegramError(429, `Too Many Requests ${req.url}`, { retry_after: 3 }));
@@ -366,10 +352,10 @@ describe('telegram adapter: the bot token never appears in a result', () => {
       await adapter.send(postOf('message'), sendContext()),
       await adapter.send(postOf('message'), sendContext()),
       await adapter.send(postOf('message'), sendContext()),
-      await adapter.send(postOf('message'), sendContext(AbortSignal.timeout(200))),
+      await adapter.send(postOf('message'), sendContext({ signal: AbortSignal.timeout(200) })),
     ];
     expect(results.map((r) => r.kind)).toEqual(['permanent', 'auth', 'retry', 'retry', 'in-doubt']);
-    const reasons = results.map((r) => ('reason' in r ? r.reason : ''));
+    const reasons = results.map(reasonOf);
     expect(reasons[0]).toContain('Bad Request: echo [redacted] [redacted] /bot[redacted]/sendMessage');
     for (const reason of reasons) for (const secret of SECRETS) expect(reason).not.toContain(secret);
     await fake.close();
@@ -414,7 +400,7 @@ describe('telegram adapter: every rendered post is valid Telegram HTML that fits
 
   it('validates, stays within its layout\'s limit as Telegram counts, and links the article', async () => {
     const channel = channelFor({ hashtags: { max: 6 } });
-    const { rules } = await telegramAdapter.create(channel, { ...silent, offline: true });
+    const { rules } = await telegramAdapter.create(channel, offlineContext());
     fc.assert(
       fc.property(articleArb, (a) => {
         const { imageUrl, ...rest } = a;
@@ -437,7 +423,7 @@ describe('telegram adapter: every rendered post is valid Telegram HTML that fits
   it('and the Bot API fake accepts them', async () => {
     const fake = await startTelegramFake(TOKEN);
     const channel = channelFor({ apiRoot: fake.url, hashtags: { max: 6 } });
-    const adapter = await telegramAdapter.create(channel, silent);
+    const adapter = await telegramAdapter.create(channel, onlineContext());
     await fc.assert(
       fc.asyncProperty(articleArb, async (a) => {
         const outcome = renderPost({ ...article, ...a, id: a.link, linkKey: a.link }, channel, adapter.rules);

@@ -1,38 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { countLinks, linksIn, THREADS_MAX_LENGTH, threadsAdapter, threadsLength } from '../../adapters/threads.ts';
-import type { Article } from '../../src/article.ts';
-import { channelSchemaFor } from '../../src/config/schema.ts';
-import type { Adapter, RenderedPost, SendContext, SendResult } from '../../src/platform.ts';
+import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { graphError, startThreadsFake, type PlatformFake, type ThreadsPost } from '../fakes/graph-api.ts';
+import { blankArticle, channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const USER = '26000000000000001';
 const TOKEN = 'THAAcanaryToken9Zp2Kq';
 
-type ThreadsChannel = Parameters<typeof threadsAdapter.create>[0];
-
-function channelFor(raw: Record<string, unknown>): ThreadsChannel {
-  return channelSchemaFor(threadsAdapter).parse({
-    id: 'threads-main',
-    platform: 'threads',
-    userId: USER,
-    auth: { accessToken: TOKEN },
-    utm: { source: 'threads' },
-    ...raw,
-  }) as unknown as ThreadsChannel;
+function channelFor(raw: Record<string, unknown>) {
+  return channelOf(threadsAdapter, { id: 'threads-main', userId: USER, auth: { accessToken: TOKEN }, utm: { source: 'threads' }, ...raw });
 }
-
-const silent = { logger: pino({ level: 'silent' }), offline: false };
-const context = (signal: AbortSignal = new AbortController().signal): SendContext => ({ idempotencyKey: 'delivery-1', resend: false, signal });
-const reasonOf = (result: SendResult) => ('reason' in result ? result.reason : '');
 
 const LINK = 'https://astanatimes.com/2024/05/dialogue/?utm_source=threads&utm_medium=social';
 const TEXT = `Kazakhstan, US Maintain Constructive Dialogue 🇰🇿🇺🇸\n\n${LINK}\n#HumanRights`;
 
 function postOf(extra: Partial<RenderedPost> = {}): RenderedPost {
-  return { layout: 'text', text: TEXT, lengths: [], shortened: false, link: LINK, title: '', summary: '', hashtags: [], ...extra };
+  return renderedPost({ layout: 'text', text: TEXT, link: LINK, ...extra });
 }
 
 describe('threadsLength: Threads counts emoji as their UTF-8 bytes', () => {
@@ -67,12 +52,12 @@ describe('threads adapter against the Threads fake', () => {
 
   beforeEach(async () => {
     threads = await startThreadsFake({ userId: USER, token: TOKEN });
-    adapter = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0` }), silent);
+    adapter = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0` }), onlineContext());
   });
   afterEach(() => threads.close());
 
   it('creates a TEXT container with the link attachment, waits for FINISHED, publishes and reads the permalink', async () => {
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     const id = threads.posts[0]?.id;
     expect(result).toEqual({ kind: 'sent', remoteId: id, url: `https://www.threads.net/@herald/post/FAKE${id}` });
     expect(threads.posts).toEqual([{ id, text: TEXT, linkAttachment: LINK }]);
@@ -91,32 +76,32 @@ describe('threads adapter against the Threads fake', () => {
   it('waits while the container is IN_PROGRESS', async () => {
     await threads.close();
     threads = await startThreadsFake({ userId: USER, token: TOKEN, pollsUntilFinished: 1 });
-    adapter = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0` }), silent);
-    expect((await adapter.send(postOf(), context())).kind).toBe('sent');
+    adapter = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0` }), onlineContext());
+    expect((await adapter.send(postOf(), sendContext())).kind).toBe('sent');
     expect(threads.fake.requests.filter((r) => r.path === '/v1.0/18000001')).toHaveLength(2);
   });
 
   it('leaves the link attachment out when five other links already fill the post', async () => {
     const text = 'a.kz b.kz c.kz d.kz e.kz';
-    await adapter.send(postOf({ text }), context());
+    await adapter.send(postOf({ text }), sendContext());
     expect(threads.posts[0]).toEqual({ id: threads.posts[0]!.id, text });
   });
 
   it('retries rate-limited calls, after Retry-After when given', async () => {
     threads.respondNext(() => ({ ...graphError(400, 4, 'Application request limit reached'), headers: { 'retry-after': '30' } }));
-    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'retry', rateLimited: true, afterMs: 30_000, reason: expect.stringContaining('rate limited') });
+    expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'retry', rateLimited: true, afterMs: 30_000, reason: expect.stringContaining('rate limited') });
   });
 
   it("is permanent with Threads' message when it refuses the post", async () => {
     threads.respondNext(() => graphError(400, 100, 'The post contains more than 5 links', { type: 'THApiException', userMessage: 'THREADS_API__LINK_LIMIT_EXCEEDED' }));
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     expect(result.kind).toBe('permanent');
     expect(reasonOf(result)).toContain('Threads refused the post: The post contains more than 5 links — THREADS_API__LINK_LIMIT_EXCEEDED (code 100');
   });
 
   it('pauses the channel when the token is refused', async () => {
-    const stale = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0`, auth: { accessToken: 'THAAexpired' } }), silent);
-    const result = await stale.send(postOf(), context());
+    const stale = await threadsAdapter.create(channelFor({ apiRoot: `${threads.url}/v1.0`, auth: { accessToken: 'THAAexpired' } }), onlineContext());
+    const result = await stale.send(postOf(), sendContext());
     expect(result.kind).toBe('auth');
     expect(reasonOf(result)).toContain('set auth.accessToken of channel threads-main');
   });
@@ -129,27 +114,27 @@ describe('threads adapter against the Threads fake', () => {
       setTimeout(() => cut.abort(), 20);
       return 'hang';
     });
-    expect((await adapter.send(postOf(), context(cut.signal))).kind).toBe('in-doubt');
+    expect((await adapter.send(postOf(), sendContext({ signal: cut.signal }))).kind).toBe('in-doubt');
 
     const early = new AbortController();
     threads.respondNext(() => {
       setTimeout(() => early.abort(), 20);
       return 'hang';
     });
-    expect((await adapter.send(postOf(), context(early.signal))).kind).toBe('retry');
+    expect((await adapter.send(postOf(), sendContext({ signal: early.signal }))).kind).toBe('retry');
     expect(threads.posts).toEqual([]);
   });
 
   it('never puts the token in a reason', async () => {
     threads.respondNext(() => graphError(500, 1, `An unknown error occurred for ${TOKEN}`));
-    const result = await adapter.send(postOf(), context());
+    const result = await adapter.send(postOf(), sendContext());
     expect(result.kind).toBe('retry');
     expect(reasonOf(result)).toContain('[redacted]');
     expect(reasonOf(result)).not.toContain(TOKEN);
   });
 
   it('makes no request when created offline', async () => {
-    await threadsAdapter.create(channelFor({ apiRoot: threads.url }), { ...silent, offline: true });
+    await threadsAdapter.create(channelFor({ apiRoot: threads.url }), offlineContext());
     expect(threads.fake.requests).toEqual([]);
   });
 });
@@ -157,19 +142,11 @@ describe('threads adapter against the Threads fake', () => {
 describe('threads adapter: every rendered post fits Threads', () => {
   const scripts = fc.constantFrom('Kazakhstan', 'Қазақстан', '哈萨克斯坦', 'كازاخستان', '👨‍👩‍👧‍👦', '🇰🇿', '❤️', '1️⃣', 'e\u0301', '#Astana', 'akorda.kz', 'www.gov.kz', 'https://astanatimes.com/x');
   const words = fc.array(fc.oneof(scripts, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 })), { minLength: 1, maxLength: 80 });
-  const base: Article = {
-    id: 'https://astanatimes.com/?p=3',
-    feedId: 'astanatimes',
-    link: 'https://astanatimes.com/2024/05/story/',
-    linkKey: 'https://astanatimes.com/2024/05/story',
-    title: '',
-    summary: '',
-    categories: [],
-  };
+  const base = blankArticle();
 
   it('counts at most 500 (emoji as UTF-8 bytes), has at most 5 links, and keeps the whole link', async () => {
     const channel = channelFor({ hashtags: { max: 5 } });
-    const { rules } = await threadsAdapter.create(channel, { ...silent, offline: true });
+    const { rules } = await threadsAdapter.create(channel, offlineContext());
     fc.assert(
       fc.property(fc.record({ title: words.map((w) => w.join(' ')), summary: words.map((w) => w.join(' ')), categories: fc.array(scripts, { maxLength: 10 }) }), (a) => {
         const outcome = renderPost({ ...base, ...a }, channel, rules);

@@ -1,44 +1,31 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { webhookAdapter } from '../../adapters/webhook.ts';
-import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
 import type { RenderedPost, SendContext } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { RECEIVER_PATH, signatureValid, startWebhookReceiverFake, type WebhookReceiverFake } from '../fakes/webhook-receiver.ts';
+import { channelOf, dialogueArticle, onlineContext, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const SECRET = 'canary-webhook-secret-5d1e8b77';
 
-type WebhookChannel = Parameters<typeof webhookAdapter.create>[0];
-
 let receiver: WebhookReceiverFake;
 
-function channelFor(raw: Record<string, unknown> = {}): WebhookChannel {
-  return channelSchemaFor(webhookAdapter).parse({
-    id: 'cms-sync',
-    platform: 'webhook',
-    url: receiver.endpoint,
-    auth: { secret: SECRET },
-    ...raw,
-  }) as unknown as WebhookChannel;
+function channelFor(raw: Record<string, unknown> = {}) {
+  return channelOf(webhookAdapter, { id: 'cms-sync', url: receiver.endpoint, auth: { secret: SECRET }, ...raw });
 }
 
-const online = { logger: pino({ level: 'silent' }), offline: false };
-
-function sendContext(overrides: Partial<SendContext> = {}): SendContext {
-  return { idempotencyKey: 'delivery-12', resend: false, signal: new AbortController().signal, ...overrides };
-}
+/** Sends as delivery `delivery-12`, the id the receiver is asserted to get. */
+const context = (overrides: Partial<SendContext> = {}) => sendContext({ idempotencyKey: 'delivery-12', ...overrides });
 
 const LINK = 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue/';
 
 function postOf(overrides: Partial<RenderedPost> = {}): RenderedPost {
-  return {
+  return renderedPost({
     layout: 'text',
     text: `Kazakhstan, US Maintain Dialogue\n\nASTANA – The third meeting.\n\n${LINK}\n#HumanRights`,
     lengths: [{ unit: 'chars', length: 100, limit: 10_000 }],
-    shortened: false,
     link: LINK,
     title: 'Kazakhstan, US Maintain Dialogue',
     summary: 'ASTANA – The third meeting.',
@@ -46,18 +33,10 @@ function postOf(overrides: Partial<RenderedPost> = {}): RenderedPost {
     imageUrl: 'https://astanatimes.com/wp-content/uploads/2024/05/dialogue.jpg',
     publishedAt: '2024-05-22T09:15:00Z',
     ...overrides,
-  };
+  });
 }
 
-const article: Article = {
-  id: 'https://astanatimes.com/?p=98765',
-  feedId: 'astanatimes',
-  link: LINK,
-  linkKey: 'https://astanatimes.com/2024/05/kazakhstan-us-dialogue',
-  title: 'Kazakhstan, US Maintain Constructive Dialogue on Human Rights',
-  summary: 'ASTANA – Erzhan Kazykhan and Uzra Zeya co-chaired the third meeting of the annual High-Level Dialogue.',
-  categories: ['Nation', 'Human Rights'],
-};
+const article = dialogueArticle();
 
 beforeEach(async () => {
   receiver = await startWebhookReceiverFake(SECRET);
@@ -79,8 +58,8 @@ describe('webhook adapter', () => {
   });
 
   it('counts characters up to maxCharacters (10,000 by default)', async () => {
-    const byDefault = await webhookAdapter.create(channelFor(), online);
-    const limited = await webhookAdapter.create(channelFor({ maxCharacters: 280 }), online);
+    const byDefault = await webhookAdapter.create(channelFor(), onlineContext());
+    const limited = await webhookAdapter.create(channelFor({ maxCharacters: 280 }), onlineContext());
     expect(byDefault.rules.layouts[0]!.budgets.map((b) => [b.unit, b.limit, b.count('👨‍👩‍👧')])).toEqual([['chars', 10_000, 5]]);
     expect(limited.rules.layouts[0]!.budgets[0]!.limit).toBe(280);
     expect(receiver.fake.requests).toHaveLength(0);
@@ -89,8 +68,8 @@ describe('webhook adapter', () => {
   it('POSTs the article and the text as JSON, signed as docs/platforms/webhook.md says', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-27T10:00:00.900Z'));
-    const adapter = await webhookAdapter.create(channelFor(), online);
-    const result = await adapter.send(postOf(), sendContext());
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
+    const result = await adapter.send(postOf(), context());
     expect(result).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
     const [received] = receiver.posts;
     const req = received!.request;
@@ -122,9 +101,9 @@ describe('webhook adapter', () => {
   });
 
   it('a resend carries the same Idempotency-Key and body, and the receiver keeps one post', async () => {
-    const adapter = await webhookAdapter.create(channelFor(), online);
-    expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
-    expect(await adapter.send(postOf(), sendContext({ resend: true }))).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
+    expect(await adapter.send(postOf(), context({ resend: true }))).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
     expect(receiver.posts).toHaveLength(1);
     const bodies = receiver.fake.requests.map((r) => r.text);
     expect(bodies[1]).toBe(bodies[0]);
@@ -133,31 +112,31 @@ describe('webhook adapter', () => {
   it('429 and 5xx are retried after Retry-After (seconds or a date)', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-11-27T10:00:00.000Z'));
-    const adapter = await webhookAdapter.create(channelFor(), online);
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
     receiver.respondNext(() => ({ status: 429, headers: { 'retry-after': '120' }, body: 'slow down' }));
-    expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'retry', reason: 'webhook HTTP 429: slow down', rateLimited: true, afterMs: 120_000 });
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'retry', reason: 'webhook HTTP 429: slow down', rateLimited: true, afterMs: 120_000 });
     receiver.respondNext(() => ({ status: 503, headers: { 'retry-after': 'Fri, 27 Nov 2026 10:00:45 GMT' }, body: { error: 'maintenance' } }));
-    expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'retry', reason: 'webhook HTTP 503: {"error":"maintenance"}', afterMs: 45_000 });
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'retry', reason: 'webhook HTTP 503: {"error":"maintenance"}', afterMs: 45_000 });
     receiver.respondNext(() => ({ status: 500 }));
-    expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'retry', reason: 'webhook HTTP 500: Internal Server Error' });
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'retry', reason: 'webhook HTTP 500: Internal Server Error' });
   });
 
   it("other 4xx are permanent with the receiver's answer; 410 and a refused signature pause the channel", async () => {
-    const adapter = await webhookAdapter.create(channelFor(), online);
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
     receiver.respondNext(() => ({ status: 422, body: { error: 'unknown category' } }));
-    expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'permanent', reason: 'webhook HTTP 422: {"error":"unknown category"}' });
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'permanent', reason: 'webhook HTTP 422: {"error":"unknown category"}' });
     receiver.respondNext(() => ({ status: 410, body: 'gone' }));
-    expect(await adapter.send(postOf(), sendContext())).toEqual({
+    expect(await adapter.send(postOf(), context())).toEqual({
       kind: 'auth',
       reason: 'webhook HTTP 410: gone (the receiver is gone: fix url, then resume the channel)',
     });
     receiver.respondNext(() => ({ status: 301, headers: { location: 'https://cms.example/new-hook' } }));
-    expect(await adapter.send(postOf(), sendContext())).toEqual({
+    expect(await adapter.send(postOf(), context())).toEqual({
       kind: 'permanent',
       reason: 'webhook HTTP 301: moved to https://cms.example/new-hook (set url to the new address)',
     });
-    const wrongSecret = await webhookAdapter.create(channelFor({ auth: { secret: 'not-the-receivers-secret' } }), online);
-    expect(await wrongSecret.send(postOf(), sendContext())).toEqual({
+    const wrongSecret = await webhookAdapter.create(channelFor({ auth: { secret: 'not-the-receivers-secret' } }), onlineContext());
+    expect(await wrongSecret.send(postOf(), context())).toEqual({
       kind: 'auth',
       reason: 'webhook HTTP 401: {"error":"signature does not match"} (the receiver refused the signature: check auth.secret on both sides)',
     });
@@ -165,26 +144,26 @@ describe('webhook adapter', () => {
   });
 
   it('the secret never appears in a reason, even when the receiver echoes it', async () => {
-    const adapter = await webhookAdapter.create(channelFor(), online);
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
     receiver.respondNext(() => ({ status: 400, body: `expected key ${SECRET}` }));
-    const result = await adapter.send(postOf(), sendContext());
+    const result = await adapter.send(postOf(), context());
     expect(result).toEqual({ kind: 'permanent', reason: 'webhook HTTP 400: expected key [redacted]' });
   });
 
   it('a send abandoned after the receiver got it is in doubt (and resent: inDoubt "resend")', async () => {
-    const adapter = await webhookAdapter.create(channelFor(), online);
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
     const controller = new AbortController();
     receiver.respondNext(() => {
       controller.abort(new Error('send timed out'));
       return 'hang';
     });
-    expect(await adapter.send(postOf(), sendContext({ signal: controller.signal }))).toEqual({ kind: 'in-doubt', reason: 'webhook: send timed out' });
+    expect(await adapter.send(postOf(), context({ signal: controller.signal }))).toEqual({ kind: 'in-doubt', reason: 'webhook: send timed out' });
     expect(webhookAdapter.inDoubt).toBe('resend');
   });
 
   it('apiRoot replaces the origin of url', async () => {
-    const adapter = await webhookAdapter.create(channelFor({ url: `https://cms.example${RECEIVER_PATH}`, apiRoot: receiver.url }), online);
-    expect(await adapter.send(postOf(), sendContext())).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
+    const adapter = await webhookAdapter.create(channelFor({ url: `https://cms.example${RECEIVER_PATH}`, apiRoot: receiver.url }), onlineContext());
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
   });
 });
 
@@ -207,7 +186,7 @@ describe('webhook adapter: fitting (property)', () => {
     await fc.assert(
       fc.asyncProperty(articleArb, async (a) => {
         const channel = channelFor({ maxCharacters: a.maxCharacters });
-        const adapter = await webhookAdapter.create(channel, online);
+        const adapter = await webhookAdapter.create(channel, onlineContext());
         const rendered = renderPost({ ...article, title: a.title, summary: a.summary, categories: a.categories }, channel, adapter.rules);
         if (!rendered.ok) throw new Error(rendered.reason);
         const post = rendered.post;
@@ -215,10 +194,10 @@ describe('webhook adapter: fitting (property)', () => {
         expect(post.text).toContain(post.link);
         const before = receiver.posts.length;
         const key = `delivery-${receiver.fake.requests.length}`;
-        expect(await adapter.send(post, sendContext({ idempotencyKey: key }))).toEqual({ kind: 'sent', remoteId: `rcv-${before + 1}` });
+        expect(await adapter.send(post, context({ idempotencyKey: key }))).toEqual({ kind: 'sent', remoteId: `rcv-${before + 1}` });
         const received = receiver.posts[before]!;
         expect(signatureValid(SECRET, received.request)).toBe(true);
-        expect(received.payload).toMatchObject({ deliveryId: key, post: { text: post.text }, article: { title: post.title, summary: post.summary, link: post.link } });
+        expect(received.payload).toMatchObject({ deliveryId: key, post: { text: post.text }, article: { id: article.id, feedId: article.feedId, categories: a.categories, title: post.title, summary: post.summary, link: post.link } });
       }),
       { numRuns: 150 },
     );

@@ -7,10 +7,11 @@ import { parse as parseYaml } from 'yaml';
 import { xAdapter } from '../../adapters/x.ts';
 import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
-import type { Adapter, RenderedPost, SendContext } from '../../src/platform.ts';
+import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { startFake, type FakeRequest } from '../helpers/http-fake.ts';
 import { DUPLICATE_DETAIL, startXFake, xProblem, xRateLimited, type XFake } from '../fakes/x-api.ts';
+import { channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const KEYS = {
   appKey: 'canaryAppKey7Qx1Wd',
@@ -20,22 +21,14 @@ const KEYS = {
 };
 const SECRETS = Object.values(KEYS).flatMap((s) => [s, encodeURIComponent(s)]);
 
-type XChannel = Parameters<typeof xAdapter.create>[0];
-
-function channelFor(raw: Record<string, unknown>): XChannel {
-  return channelSchemaFor(xAdapter).parse({ id: 'x-main', platform: 'x', auth: KEYS, utm: { source: 'x' }, ...raw }) as unknown as XChannel;
-}
-
-const silent = { logger: pino({ level: 'silent' }), offline: false };
-
-function sendContext(signal: AbortSignal = new AbortController().signal): SendContext {
-  return { idempotencyKey: 'delivery-1', resend: false, signal };
+function channelFor(raw: Record<string, unknown>) {
+  return channelOf(xAdapter, { id: 'x-main', auth: KEYS, utm: { source: 'x' }, ...raw });
 }
 
 const LINK = 'https://astanatimes.com/2024/05/kazakhstan-us-maintain-constructive-dialogue/?utm_source=x&utm_medium=social';
 
 function postOf(text: string, extra: Partial<RenderedPost> = {}): RenderedPost {
-  return { layout: 'text', text, lengths: [], shortened: false, link: LINK, title: '', summary: '', hashtags: [], ...extra };
+  return renderedPost({ layout: 'text', text, link: LINK, ...extra });
 }
 
 const TEXT = `Kazakhstan, US Maintain Constructive Dialogue on Human Rights, Democratic Reforms\n\n${LINK}\n#HumanRights #Kazakhstan`;
@@ -81,7 +74,7 @@ describe('x adapter: config and rules', () => {
   });
 
   it('declares one weighted layout of 280 with the default template', async () => {
-    const { rules } = await xAdapter.create(channelFor({}), { ...silent, offline: true });
+    const { rules } = await xAdapter.create(channelFor({}), offlineContext());
     expect(rules.defaultTemplate).toBe('{title}\n\n{summary}\n\n{link}\n{hashtags}');
     expect(rules.layouts.map((l) => [l.name, l.budgets.map((b) => [b.unit, b.limit])])).toEqual([['text', [['weighted', 280]]]]);
     expect(xAdapter.inDoubt).toBe('resend');
@@ -89,7 +82,7 @@ describe('x adapter: config and rules', () => {
   });
 
   it('formats plain text, NFC-normalized, without the characters X refuses', async () => {
-    const { rules } = await xAdapter.create(channelFor({}), { ...silent, offline: true });
+    const { rules } = await xAdapter.create(channelFor({}), offlineContext());
     const text = rules.format!(
       [
         { kind: 'title', text: 'Cafe\u0301 <b>&amp;</b>\uFEFF' },
@@ -120,7 +113,7 @@ describe('x adapter: counting matches twitter-text conformance (validate.yml)', 
   });
 
   it.each(cases)('$section: $description', async ({ text, expected }) => {
-    const { rules } = await xAdapter.create(channelFor({}), { ...silent, offline: true });
+    const { rules } = await xAdapter.create(channelFor({}), offlineContext());
     const budget = rules.layouts[0]!.budgets[0]!;
     expect(budget.count(text)).toBe(expected.weightedLength);
   });
@@ -132,7 +125,7 @@ describe('x adapter: sending through twitter-api-v2 to the X fake', () => {
 
   beforeEach(async () => {
     fake = await startXFake({ keys: KEYS });
-    adapter = await xAdapter.create(channelFor({ apiRoot: fake.url }), silent);
+    adapter = await xAdapter.create(channelFor({ apiRoot: fake.url }), onlineContext());
   });
 
   afterEach(async () => {
@@ -157,7 +150,7 @@ describe('x adapter: sending through twitter-api-v2 to the X fake', () => {
   });
 
   it('takes an apiRoot with a trailing slash', async () => {
-    const slashed = await xAdapter.create(channelFor({ apiRoot: `${fake.url}/` }), silent);
+    const slashed = await xAdapter.create(channelFor({ apiRoot: `${fake.url}/` }), onlineContext());
     expect(await slashed.send(postOf(TEXT), sendContext())).toMatchObject({ kind: 'sent' });
     expect(tweetRequests(fake).map((r) => r.url)).toEqual(['/2/tweets']);
     await slashed.close?.();
@@ -200,7 +193,7 @@ describe('x adapter: sending through twitter-api-v2 to the X fake', () => {
   });
 
   it('401: wrongly signed (bad secret) is an auth failure that names the keys', async () => {
-    const wrong = await xAdapter.create(channelFor({ apiRoot: fake.url, auth: { ...KEYS, appSecret: 'not-the-secret' } }), silent);
+    const wrong = await xAdapter.create(channelFor({ apiRoot: fake.url, auth: { ...KEYS, appSecret: 'not-the-secret' } }), onlineContext());
     const result = await wrong.send(postOf(TEXT), sendContext());
     expect(result).toEqual({
       kind: 'auth',
@@ -246,7 +239,7 @@ describe('x adapter: sending through twitter-api-v2 to the X fake', () => {
 
   it('no answer before the send is abandoned: in doubt', async () => {
     fake.respondNext(() => 'hang');
-    const result = await adapter.send(postOf(TEXT), sendContext(AbortSignal.timeout(200)));
+    const result = await adapter.send(postOf(TEXT), sendContext({ signal: AbortSignal.timeout(200) }));
     expect(result).toEqual({
       kind: 'in-doubt',
       reason: 'X did not answer before the send was abandoned; the post may have been published',
@@ -267,7 +260,7 @@ describe('x adapter: sending through twitter-api-v2 to the X fake', () => {
   it('a send cancelled before it starts sends nothing', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect(await adapter.send(postOf(TEXT), sendContext(controller.signal))).toEqual({
+    expect(await adapter.send(postOf(TEXT), sendContext({ signal: controller.signal }))).toEqual({
       kind: 'retry',
       reason: 'the send was cancelled before it started',
     });
@@ -279,7 +272,7 @@ describe('x adapter: unreachable X', () => {
   it('connection refused (nothing sent) is retried', async () => {
     const gone = await startFake();
     await gone.close();
-    const adapter = await xAdapter.create(channelFor({ apiRoot: gone.url }), silent);
+    const adapter = await xAdapter.create(channelFor({ apiRoot: gone.url }), onlineContext());
     const result = await adapter.send(postOf(TEXT), sendContext());
     expect(result.kind).toBe('retry');
     expect((result as { reason: string }).reason).toMatch(new RegExp(`^X could not be reached at ${gone.url}: .*ECONNREFUSED`));
@@ -291,7 +284,7 @@ describe('x adapter: an apiRoot with a path (a proxy)', () => {
   it('sends to the path, the body still JSON as api.x.com takes it', async () => {
     const proxy = await startFake();
     proxy.route('POST', '/x-proxy/2/tweets', () => ({ status: 201, body: { data: { id: '42', text: TEXT } } }));
-    const adapter = await xAdapter.create(channelFor({ apiRoot: `${proxy.url}/x-proxy` }), silent);
+    const adapter = await xAdapter.create(channelFor({ apiRoot: `${proxy.url}/x-proxy` }), onlineContext());
     expect(await adapter.send(postOf(TEXT), sendContext())).toEqual({ kind: 'sent', remoteId: '42', url: 'https://x.com/i/web/status/42' });
     expect(proxy.requests.map((r) => [r.path, r.headers['content-type'], r.json])).toEqual([
       ['/x-proxy/2/tweets', 'application/json;charset=UTF-8', { text: TEXT }],
@@ -351,7 +344,7 @@ describe('x adapter: the article image', () => {
   });
 
   it('is not fetched when media is off', async () => {
-    const textOnly = await xAdapter.create(channelFor({ apiRoot: fake.url }), silent);
+    const textOnly = await xAdapter.create(channelFor({ apiRoot: fake.url }), onlineContext());
     await textOnly.send(postOf(TEXT, { imageUrl: `${fake.url}/images/dialogue.png` }), sendContext());
     expect(fake.fake.requests.map((r) => r.path)).toEqual(['/2/tweets']);
     await textOnly.close?.();
@@ -361,8 +354,8 @@ describe('x adapter: the article image', () => {
 describe('x adapter: secrets never appear in a result', () => {
   it('not in any reason, whatever X or the network says', async () => {
     const fake = await startXFake({ keys: KEYS });
-    const adapter = await xAdapter.create(channelFor({ apiRoot: fake.url }), silent);
-    const wrongKeys = await xAdapter.create(channelFor({ apiRoot: fake.url, auth: { ...KEYS, accessSecret: 'canary-wrong' } }), silent);
+    const adapter = await xAdapter.create(channelFor({ apiRoot: fake.url }), onlineContext());
+    const wrongKeys = await xAdapter.create(channelFor({ apiRoot: fake.url, auth: { ...KEYS, accessSecret: 'canary-wrong' } }), onlineContext());
     const echo = `proxy saw ${Object.values(KEYS).join(' ')} ${encodeURIComponent(KEYS.appSecret)}`;
     fake.respondNext((req) => xProblem(400, 'Bad Request', `${echo} ${String(req.headers.authorization)}`));
     fake.respondNext((req) => ({ status: 403, body: { errors: [{ code: 99, message: `${echo} ${req.text}` }] } }));
@@ -374,11 +367,11 @@ describe('x adapter: secrets never appear in a result', () => {
       await adapter.send(postOf(TEXT), sendContext()),
       await adapter.send(postOf(TEXT), sendContext()),
       await adapter.send(postOf(TEXT), sendContext()),
-      await adapter.send(postOf(TEXT), sendContext(AbortSignal.timeout(200))),
+      await adapter.send(postOf(TEXT), sendContext({ signal: AbortSignal.timeout(200) })),
       await wrongKeys.send(postOf(TEXT), sendContext()),
     ];
     expect(results.map((r) => r.kind)).toEqual(['permanent', 'permanent', 'retry', 'retry', 'in-doubt', 'auth']);
-    const reasons = results.map((r) => ('reason' in r ? r.reason : ''));
+    const reasons = results.map(reasonOf);
     expect(reasons[0]).toContain('proxy saw [redacted]');
     for (const reason of reasons) for (const secret of SECRETS) expect(reason).not.toContain(secret);
     await adapter.close?.();
@@ -427,7 +420,7 @@ describe('x adapter: every rendered post fits X (renderPost + twitter-text)', ()
 
   it('is valid for twitter-text, at most 280, and carries the full link with its UTM tags', async () => {
     const channel = channelFor({ hashtags: { max: 5 }, utm: { source: 'x', medium: 'social', campaign: 'herald' } });
-    const { rules } = await xAdapter.create(channel, { ...silent, offline: true });
+    const { rules } = await xAdapter.create(channel, offlineContext());
     fc.assert(
       fc.property(articleArb, (a) => {
         const outcome = renderPost({ ...article, ...a, id: a.link, linkKey: a.link }, channel, rules);
@@ -447,7 +440,7 @@ describe('x adapter: every rendered post fits X (renderPost + twitter-text)', ()
 
   it('shortens the Astana Times lead at a boundary, keeping title and link whole', async () => {
     const channel = channelFor({});
-    const { rules } = await xAdapter.create(channel, { ...silent, offline: true });
+    const { rules } = await xAdapter.create(channel, offlineContext());
     const outcome = renderPost(article, channel, rules);
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
