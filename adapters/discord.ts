@@ -9,7 +9,7 @@ import { defineAdapter, type Part, type RenderedPost, type SendResult } from '..
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
-import { describeError, wasNeverSent } from './http-errors.ts';
+import { describeError, excerpt, wasNeverSent } from './http-errors.ts';
 
 /** Discord counts characters as code points (its API measures Python string lengths). */
 export const DISCORD_LIMITS = { content: 2000, embedTitle: 256, embedDescription: 4096, embedTotal: 6000 };
@@ -148,7 +148,7 @@ async function resultOf(res: Response, redact: Redactor, guildId: string | undef
         : undefined;
     return { kind: 'sent', remoteId: body.id, ...(url !== undefined && { url }) };
   }
-  const detail = typeof body.message === 'string' ? body.message : text.trim().slice(0, 200) || res.statusText;
+  const detail = typeof body.message === 'string' ? body.message : excerpt(text, redact, 200) || res.statusText;
   const code = typeof body.code === 'number' ? ` (${body.code})` : '';
   const fields = formErrors(body.errors);
   const reason = redact(`Discord HTTP ${res.status}: ${detail}${code}${fields.length ? `: ${fields.join('; ')}` : ''}`);

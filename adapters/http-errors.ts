@@ -64,3 +64,11 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/**
+ * The start of an error body for a reason text: redacted first, then cut, so a secret the
+ * platform echoed back cannot survive in part where the cut falls.
+ */
+export function excerpt(text: string, redact: (text: string) => string, max = 300): string {
+  return redact(text.trim()).slice(0, max);
+}

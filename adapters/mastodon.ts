@@ -12,7 +12,7 @@ import { defineAdapter, type Part, type SendResult } from '../src/platform.ts';
 import { UserError } from '../src/errors.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { graphemes } from '../src/render/count.ts';
-import { delayUntil, describeError, wasNeverSent } from './http-errors.ts';
+import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
 import twttr from 'twitter-text';
 
 /** Mastodon's own defaults, used offline (dry run, preview) and for any key an instance leaves out. */
@@ -152,7 +152,7 @@ interface MastodonStatus {
 }
 
 /** The `error` text of a Mastodon error body, or the start of whatever else came back. */
-async function errorMessage(res: Response): Promise<string> {
+async function errorMessage(res: Response, redact: Redactor): Promise<string> {
   const text = await res.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
@@ -162,7 +162,7 @@ async function errorMessage(res: Response): Promise<string> {
   } catch {
     // not JSON: a proxy's page
   }
-  return text.trim().slice(0, 200) || res.statusText;
+  return excerpt(text, redact, 200) || res.statusText;
 }
 
 async function resultOf(res: Response, redact: Redactor): Promise<SendResult> {
@@ -174,7 +174,7 @@ async function resultOf(res: Response, redact: Redactor): Promise<SendResult> {
     const url = typeof status.url === 'string' ? status.url : typeof status.uri === 'string' ? status.uri : undefined;
     return { kind: 'sent', remoteId: status.id, ...(url !== undefined && { url }) };
   }
-  const reason = redact(`Mastodon HTTP ${res.status}: ${await errorMessage(res)}`);
+  const reason = redact(`Mastodon HTTP ${res.status}: ${await errorMessage(res, redact)}`);
   if (res.status === 429) {
     const reset = Date.parse(res.headers.get('x-ratelimit-reset') ?? '');
     return { kind: 'retry', reason, rateLimited: true, ...(Number.isFinite(reset) && { afterMs: delayUntil(reset) }) };

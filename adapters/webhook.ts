@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defineAdapter, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
-import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import { describeError, excerpt, retryAfterMs, wasNeverSent } from './http-errors.ts';
 
 export const WEBHOOK_EVENT = 'article.published';
 export const SIGNATURE_HEADER = 'x-herald-signature';
@@ -81,7 +81,7 @@ async function resultOf(res: Response, deliveryId: string, redact: Redactor): Pr
     }
     return { kind: 'sent', remoteId: typeof id === 'string' || typeof id === 'number' ? String(id) : deliveryId };
   }
-  const reason = redact(`webhook HTTP ${res.status}: ${text.trim().slice(0, 300) || res.statusText}`);
+  const reason = redact(`webhook HTTP ${res.status}: ${excerpt(text, redact) || res.statusText}`);
   const afterMs = retryAfterMs(res.headers);
   if (res.status === 429) return { kind: 'retry', reason, rateLimited: true, ...withDelay(afterMs) };
   if (res.status === 408 || res.status >= 500) return { kind: 'retry', reason, ...withDelay(afterMs) };

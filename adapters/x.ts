@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { defineAdapter, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { fetchImage } from './fetch-image.ts';
-import { delayUntil, describeError, wasNeverSent } from './http-errors.ts';
+import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
 
 type ErrorClasses = Pick<typeof import('twitter-api-v2'), 'ApiResponseError' | 'ApiRequestError' | 'ApiPartialResponseError'>;
 
@@ -89,9 +89,9 @@ function abortingOn(signal: AbortSignal): ITwitterApiClientPlugin {
 }
 
 /** X's own words for a refusal: the problem's detail and every listed error. */
-function xMessage(err: ApiResponseError): string {
+function xMessage(err: ApiResponseError, redact: Redactor): string {
   const data: unknown = err.data;
-  if (typeof data === 'string') return data.trim().slice(0, 300) || `HTTP ${err.code}`;
+  if (typeof data === 'string') return excerpt(data, redact) || `HTTP ${err.code}`;
   const problem = (data ?? {}) as { title?: string; detail?: string; errors?: { message?: string; code?: number }[] };
   const messages = [
     problem.detail ?? problem.title,
@@ -105,8 +105,8 @@ function problemType(err: ApiResponseError): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
-function isDuplicate(err: ApiResponseError): boolean {
-  return err.code === 403 && (DUPLICATE_CONTENT.test(xMessage(err)) || err.hasErrorCode(V1_DUPLICATE_STATUS));
+function isDuplicate(err: ApiResponseError, message: string): boolean {
+  return err.code === 403 && (DUPLICATE_CONTENT.test(message) || err.hasErrorCode(V1_DUPLICATE_STATUS));
 }
 
 /**
@@ -124,13 +124,13 @@ function rateLimitDelay(err: ApiResponseError, now: number): number | undefined 
   return delayUntil(Math.max(...resets) * 1000, now);
 }
 
-function responseOutcome(err: ApiResponseError): SendResult {
-  const message = xMessage(err);
+function responseOutcome(err: ApiResponseError, redact: Redactor): SendResult {
+  const message = xMessage(err, redact);
   if (err.rateLimitError) {
     const afterMs = rateLimitDelay(err, Date.now());
     return { kind: 'retry', rateLimited: true, reason: `X rate limit reached: ${message}`, ...(afterMs !== undefined && { afterMs }) };
   }
-  if (isDuplicate(err)) return { kind: 'already-posted', reason: `X refused it as a duplicate of a post already made: ${message}` };
+  if (isDuplicate(err, message)) return { kind: 'already-posted', reason: `X refused it as a duplicate of a post already made: ${message}` };
   if (err.isAuthError) {
     return {
       kind: 'auth',
@@ -156,8 +156,8 @@ function networkError(err: InstanceType<ErrorClasses['ApiRequestError']>): unkno
   return err.requestError ?? (err as unknown as { _options?: { error?: unknown } })._options?.error ?? err;
 }
 
-function failureOutcome(lib: ErrorClasses, err: unknown, signal: AbortSignal, apiRoot: string): SendResult {
-  if (err instanceof lib.ApiResponseError) return responseOutcome(err);
+function failureOutcome(lib: ErrorClasses, err: unknown, signal: AbortSignal, apiRoot: string, redact: Redactor): SendResult {
+  if (err instanceof lib.ApiResponseError) return responseOutcome(err, redact);
   if (signal.aborted) return { kind: 'in-doubt', reason: 'X did not answer before the send was abandoned; the post may have been published' };
   if (err instanceof lib.ApiRequestError) {
     const cause = networkError(err);
@@ -227,7 +227,7 @@ export const xAdapter = defineAdapter({
           const { data } = await client.v2.tweet({ text: post.text, ...(mediaId && { media: { media_ids: [mediaId] } }) });
           return { kind: 'sent', remoteId: data.id, url: `https://x.com/i/web/status/${data.id}` };
         } catch (err) {
-          return redacted(failureOutcome(lib, err, signal, apiRoot));
+          return redacted(failureOutcome(lib, err, signal, apiRoot, redact));
         }
       },
       async close() {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { isCollection, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import dotenv from 'dotenv';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
@@ -38,16 +38,29 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
     ]);
   }
 
-  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => ({
-        path: '',
-        message: `YAML syntax error at line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}: ${e.message.split('\n')[0]}`,
-      })),
-    );
-  }
+  // logLevel 'error': yaml would print a warning quoting the file (secrets and all) for a mapping used as a key.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true, logLevel: 'error', lineCounter });
+  const syntaxProblems = doc.errors.map((e) => ({
+    path: '',
+    message: `YAML syntax error at line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}: ${withoutSource(e.message)}`,
+  }));
+  const problemAt = (node: Node, message: string) => {
+    const at = lineCounter.linePos(node.range?.[0] ?? 0);
+    syntaxProblems.push({ path: '', message: `YAML syntax error at line ${at.line}, column ${at.col}: ${message}` });
+  };
+  // Both would otherwise surface later quoting the source: an unknown alias when read, a mapping key as an "unknown key".
+  visit(doc, {
+    Alias(_, alias) {
+      if (!alias.resolve(doc)) {
+        problemAt(alias, 'a value starting with "*" refers to an anchor (&name) that does not exist; if it is meant as text, put it in quotes');
+      }
+    },
+    Pair(_, pair) {
+      if (isCollection(pair.key)) problemAt(pair.key, 'a key cannot be a mapping or a list: check the braces and brackets');
+    },
+  });
+  if (syntaxProblems.length > 0) throw new ConfigError(file, syntaxProblems);
 
   const raw: unknown = doc.toJS();
   if (raw === null || raw === undefined) {
@@ -73,9 +86,26 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   return { file, dir, config, secrets: substituted.secrets };
 }
 
+/**
+ * The first line of a yaml error message, without its location (reported separately) and
+ * without the source text some messages quote (`…in YAML stream: "<token>"`): a config
+ * file may hold secrets.
+ */
+function withoutSource(message: string): string {
+  return message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:$/, '')
+    .replace(/:\s.*$/, '')
+    .replace(/^(Invalid escape sequence) .*$/, '$1');
+}
+
 function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
   const at = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
+    // Under `auth` a "key" may be a secret written without its name (`auth: { 123:AAE… }`).
+    if (at.includes('auth')) {
+      return { path: at.join('.'), message: 'unknown key (its name is not shown: anything under auth may be a secret; check the names against config/herald.example.yaml)' };
+    }
     return issue.keys.length === 1
       ? { path: [...at, issue.keys[0]].join('.'), message: 'unknown key (check the spelling; see config/herald.example.yaml)' }
       : { path: at.join('.'), message: `unknown keys ${issue.keys.join(', ')} (check the spelling)` };

@@ -6,7 +6,7 @@ import type { RenderedPost, SendContext } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { startFake } from '../helpers/http-fake.ts';
 import { mastodonCountedLength, startMastodonFake, type MastodonFake } from '../fakes/mastodon-api.ts';
-import { channelOf, dialogueArticle, offlineContext, onlineContext, renderedPost, sendContext } from '../helpers/adapter-test.ts';
+import { channelOf, dialogueArticle, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const TOKEN = 'canary-MastodonToken-7f3a9c';
 
@@ -168,6 +168,15 @@ describe('mastodon adapter: sending', () => {
     expect(echoed.kind).toBe('auth');
     expect(JSON.stringify(echoed)).not.toContain(TOKEN);
     expect(JSON.stringify(echoed)).toContain('Bearer [redacted]');
+  });
+
+  it('an error page that echoes the token where the excerpt is cut leaves no part of it', async () => {
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl }), onlineContext());
+    mastodon.respondNext((req) => ({ status: 502, headers: { 'content-type': 'text/html' }, body: `${'x'.repeat(190)} ${req.headers.authorization}` }));
+    const result = await adapter.send(postOf(`Hello ${LINK}`), context());
+    expect(result.kind).toBe('retry');
+    expect(reasonOf(result)).not.toMatch(/canary|Token-7f/i);
+    expect(reasonOf(result)).toMatch(/x Bearer \[r$/);
   });
 
   it('a server error or a proxy page is retried, a refused connection too', async () => {
