@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { defineAdapter, type PlatformRules } from '../src/platform.ts';
-import { utf8Bytes } from '../src/render/count.ts';
+import { segmentedParts, utf8Bytes } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { GraphApi, permalinkOf, stringField, waitUntilFinished } from './graph-api.ts';
 
@@ -27,9 +27,11 @@ const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3|\uFE0F/u;
  * "characters" (only rare astral letters such as 𝐀 count 2 where Threads may count 1).
  */
 export function threadsLength(text: string): number {
-  let length = 0;
-  for (const { segment } of graphemeSegmenter.segment(text)) {
-    length += EMOJI.test(segment) ? utf8Bytes(segment) : segment.length;
+  let length = text.length;
+  for (const part of segmentedParts(text)) {
+    for (const { segment } of graphemeSegmenter.segment(part)) {
+      if (EMOJI.test(segment)) length += utf8Bytes(segment) - segment.length;
+    }
   }
   return length;
 }

@@ -36,6 +36,14 @@ function fitsLayout(layout: Layout, text: string): boolean {
  */
 function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content) => boolean): Content {
   let c = full;
+  const droppableHashtags = shown.has('hashtags') ? c.hashtags.length : 0;
+  const droppableCategories = shown.has('categories') && c.categories.length > 0;
+  if (droppableHashtags + Number(droppableCategories) > 1) {
+    // Far over budget when even this does not fit: as dropping never adds to a count, no
+    // step down to it fits either, so they need not be tried one by one.
+    const bare = { ...c, hashtags: droppableHashtags ? [] : c.hashtags, categories: droppableCategories ? [] : c.categories };
+    if (!fits(bare)) c = bare;
+  }
   if (shown.has('hashtags')) {
     while (c.hashtags.length > 0) {
       c = { ...c, hashtags: c.hashtags.slice(0, -1) };

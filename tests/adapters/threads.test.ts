@@ -38,6 +38,44 @@ describe('threadsLength: Threads counts emoji as their UTF-8 bytes', () => {
   });
 });
 
+/** threadsLength as it was before it segmented only the text around non-fast characters: every grapheme segmented. */
+function threadsLengthSegmentingAll(text: string): number {
+  const emoji = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3|\uFE0F/u;
+  let length = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    length += emoji.test(segment) ? Buffer.byteLength(segment, 'utf8') : segment.length;
+  }
+  return length;
+}
+
+const codePoint = (from: number, to: number) => fc.integer({ min: from, max: to }).map((c) => String.fromCodePoint(c));
+/** News text, emoji and whatever joins them: ZWJ, skin tones, variation selectors, keycaps, flags, marks. */
+const threadsPiece = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('a', 'Z', ' ', '.', '#', '1', 'Қ', 'ә', '«', '’', '–', '\n', '\r', '\r\n', '\u00ad') },
+  { weight: 2, arbitrary: fc.constantFrom('©', '®', '‼', '⁉', '™', '\u203b', '\u203d', '\u2048', '\u204a', '\u00a8', '\u00aa', '\u00af') },
+  { weight: 3, arbitrary: fc.constantFrom('😀', '👍🏽', '❤', '❤️', '☺︎', '👨‍👩‍👧', '👩🏽‍🚀', '🏳️‍🌈', '1️⃣', '#️⃣', '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}', '🇰🇿') },
+  { weight: 3, arbitrary: fc.oneof(codePoint(0x1f1e6, 0x1f1ff), codePoint(0x1f300, 0x1faff), codePoint(0x2600, 0x27bf)) },
+  { weight: 3, arbitrary: fc.constantFrom('\u200d', '\ufe0e', '\ufe0f', '\u20e3', '\u{1f3fb}', '\u{1f3ff}', '\u0301', '\u0483', '\u094d', '\u093f', '\u0600') },
+  { weight: 2, arbitrary: fc.constantFrom('中', '𝐀', '\u1100', '\u1161', '\u11a8', '각', 'क', 'ष', '\ud800', '\udc00') },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2 }) },
+);
+
+describe('threadsLength segments only around characters that may join or be emoji', () => {
+  it('counts as segmenting the whole text does (property)', () => {
+    fc.assert(
+      fc.property(fc.array(threadsPiece, { maxLength: 40 }).map((pieces) => pieces.join('')), (text) => {
+        expect(threadsLength(text)).toBe(threadsLengthSegmentingAll(text));
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('counts © ® ‼ ⁉ as emoji alone and inside ZWJ sequences', () => {
+    expect(threadsLength('a©b®c‼d⁉')).toBe(14);
+    expect(threadsLength('👍\u200d©')).toBe(9);
+  });
+});
+
 describe('links as Threads counts them: every unique URL in the text', () => {
   it('counts URLs with a scheme, www. addresses and bare domains once each', () => {
     const text = 'See https://astanatimes.com/a?x=1, www.gov.kz and akorda.kz. Again: https://astanatimes.com/a?x=1 — U.S. e.g. Mr.';
