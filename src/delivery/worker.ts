@@ -5,7 +5,7 @@ import { renderPost } from '../render/render.ts';
 import type { Db } from '../store/db.ts';
 import { blockChannel, getChannelState, pauseChannel } from '../store/channel-state.ts';
 import { earliestPending, nextDue, type Delivery, type DeliveryState } from '../store/deliveries.ts';
-import { claim, failUnrenderable, lastAttemptStart, recentPostStarts, settle, type AttemptOutcome } from '../store/outbox.ts';
+import { claim, failUnrenderable, lastAttemptStart, recentPostStarts, recordDryRun, settle, type AttemptOutcome } from '../store/outbox.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { ChannelRuntime } from './channels.ts';
 import { longestWindowSeconds, nextAllowedAt } from './pacing.ts';
@@ -118,16 +118,17 @@ export class DeliveryWorker {
         post = rendered.post;
       }
 
-      const attempt = claim(this.db, delivery.id, post, channel.config.dryRun, now);
-      if (attempt === undefined) continue;
-      const stored = delivery.rendered ?? post;
-
       if (channel.config.dryRun) {
-        settle(this.db, delivery.id, attempt, { state: 'sent', outcome: 'dry-run' }, this.now());
+        if (recordDryRun(this.db, delivery.id, post, now) === undefined) continue;
+        const stored = delivery.rendered ?? post;
         log.info({ delivery: delivery.id, layout: stored.layout, lengths: stored.lengths, text: stored.text }, 'dry run: rendered, not sent');
         this.emit({ delivery, state: 'sent', outcome: 'dry-run', post: stored });
         continue;
       }
+
+      const attempt = claim(this.db, delivery.id, post, false, now);
+      if (attempt === undefined) continue;
+      const stored = delivery.rendered ?? post;
 
       const sending = this.send(channel, delivery, stored, attempt, log);
       this.inFlight.add(sending);

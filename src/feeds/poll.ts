@@ -1,9 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { FeedError } from '../errors.ts';
 import type { Redactor } from '../redact.ts';
 import type { Db } from '../store/db.ts';
-import { getFeedState, recordFeedFailure, recordFeedSuccess } from '../store/feed-state.ts';
+import { getFeedState, recordFeedFailure, recordFeedUnchanged } from '../store/feed-state.ts';
 import { ingest, type IngestReport } from '../store/ingest.ts';
 import { fetchFeed } from './fetch.ts';
 import { parseFeed } from './parse.ts';
@@ -43,11 +44,13 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       signal: opts.signal,
     });
     if (fetched.kind === 'not-modified') {
-      recordFeedSuccess(opts.db, feed.id, undefined, now());
+      await recordFeedUnchanged(opts.db, feed.id, now());
       log.debug('not modified');
       return { feedId: feed.id, ok: true, notModified: true, skipped: 0 };
     }
+    await turnOfItsOwn();
     const parsed = await parseFeed(fetched.text, { id: feed.id, url: fetched.url });
+    await turnOfItsOwn();
     const report = ingest(opts.db, feed, parsed.articles, channelIds, fetched.cache, now());
     log.info({ ...report, skippedItems: parsed.skipped }, 'polled');
     if (report.held > 0) {
@@ -68,6 +71,19 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
     log.error({ error: message, failures, nextPollAt: new Date(nextPollAt).toISOString() }, 'poll failed');
     return { feedId: feed.id, ok: false, error: message, failures, nextPollAt };
   }
+}
+
+let lastTurn: Promise<void> = Promise.resolve();
+
+/**
+ * Resolves on a turn of the event loop after every earlier caller's: feeds fetched together
+ * parse and ingest (synchronous work) one per turn, with timers and I/O between them, instead
+ * of back to back in one long block.
+ */
+function turnOfItsOwn(): Promise<void> {
+  const turn = lastTurn.then(() => nextTurn());
+  lastTurn = turn;
+  return turn;
 }
 
 /** Runs `task` over `items` with at most `limit` at a time. */

@@ -1,4 +1,4 @@
-import type { Db } from './db.ts';
+import { statement, type Db } from './db.ts';
 
 export interface ChannelState {
   id: string;
@@ -9,11 +9,10 @@ export interface ChannelState {
 }
 
 export function getChannelState(db: Db, id: string): ChannelState {
-  const row = db
-    .prepare<[string], { paused_reason: string | null; paused_at: number | null; blocked_until: number | null }>(
-      'SELECT paused_reason, paused_at, blocked_until FROM channels WHERE id = ?',
-    )
-    .get(id);
+  const row = statement<[string], { paused_reason: string | null; paused_at: number | null; blocked_until: number | null }>(
+    db,
+    'SELECT paused_reason, paused_at, blocked_until FROM channels WHERE id = ?',
+  ).get(id);
   return {
     id,
     pausedReason: row?.paused_reason ?? undefined,
@@ -24,22 +23,22 @@ export function getChannelState(db: Db, id: string): ChannelState {
 
 /** Returns true when this call paused it (so the reason is reported once). */
 export function pauseChannel(db: Db, id: string, reason: string, now: number): boolean {
-  const changed = db
-    .prepare(
-      `INSERT INTO channels (id, paused_reason, paused_at) VALUES (?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET paused_reason = excluded.paused_reason, paused_at = excluded.paused_at
-       WHERE channels.paused_reason IS NULL`,
-    )
-    .run(id, reason, now).changes;
+  const changed = statement(
+    db,
+    `INSERT INTO channels (id, paused_reason, paused_at) VALUES (?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET paused_reason = excluded.paused_reason, paused_at = excluded.paused_at
+     WHERE channels.paused_reason IS NULL`,
+  ).run(id, reason, now).changes;
   return changed > 0;
 }
 
 export function resumeChannel(db: Db, id: string): boolean {
-  return db.prepare('UPDATE channels SET paused_reason = NULL, paused_at = NULL WHERE id = ? AND paused_reason IS NOT NULL').run(id).changes > 0;
+  return statement(db, 'UPDATE channels SET paused_reason = NULL, paused_at = NULL WHERE id = ? AND paused_reason IS NOT NULL').run(id).changes > 0;
 }
 
 export function blockChannel(db: Db, id: string, until: number): void {
-  db.prepare(
+  statement(
+    db,
     `INSERT INTO channels (id, blocked_until) VALUES (?, ?)
      ON CONFLICT (id) DO UPDATE SET blocked_until = MAX(COALESCE(blocked_until, 0), excluded.blocked_until)`,
   ).run(id, until);

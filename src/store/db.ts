@@ -6,6 +6,28 @@ import { migrations } from './migrations.ts';
 
 export type Db = Database.Database;
 
+type Statement<Params, Row> = Params extends unknown[] ? Database.Statement<Params, Row> : Database.Statement<[Params], Row>;
+
+const statements = new WeakMap<Db, Map<string, Database.Statement<unknown[]>>>();
+
+/**
+ * The store's prepared statement for `sql`, prepared on first use and kept for the life of
+ * `db` (preparing costs more than running most of Herald's queries).
+ */
+export function statement<Params extends unknown[] | object = unknown[], Row = unknown>(db: Db, sql: string): Statement<Params, Row> {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    cache.set(sql, prepared);
+  }
+  return prepared as Statement<Params, Row>;
+}
+
 /** Opens (creating if needed) the SQLite store in WAL mode and brings its schema up to date. */
 export function openDb(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });

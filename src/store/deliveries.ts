@@ -1,6 +1,6 @@
 import type { Article } from '../article.ts';
 import type { RenderedPost } from '../platform.ts';
-import type { Db } from './db.ts';
+import { statement, type Db } from './db.ts';
 
 export type DeliveryState = 'held' | 'pending' | 'sending' | 'sent' | 'failed' | 'in_doubt' | 'skipped';
 
@@ -47,8 +47,6 @@ interface DeliveryRow {
 }
 
 const SELECT = `SELECT d.*, a.feed_id, a.data FROM deliveries d JOIN articles a ON a.pk = d.article_pk`;
-/** Oldest article first: by publication date where known, else by when it was seen. */
-const ARTICLE_ORDER = `COALESCE(a.published_at, a.seen_at), a.pk`;
 
 function fromRow(row: DeliveryRow): Delivery {
   return {
@@ -74,25 +72,31 @@ function fromRow(row: DeliveryRow): Delivery {
 }
 
 export function getDelivery(db: Db, id: number): Delivery | undefined {
-  const row = db.prepare<[number], DeliveryRow>(`${SELECT} WHERE d.id = ?`).get(id);
+  const row = statement<[number], DeliveryRow>(db, `${SELECT} WHERE d.id = ?`).get(id);
   return row ? fromRow(row) : undefined;
 }
 
-/** The channel's next delivery due now, oldest article first. */
+/**
+ * The channel's next delivery due now, oldest article first (`order_at` is the article's
+ * publication date where known, else when it was seen; ties go to the older article row).
+ * The queue is walked in that order on its index, stopping at the first row due; INDEXED BY
+ * because the planner would rather range over deliveries_queue by due_at and sort it all.
+ */
 export function nextDue(db: Db, channelId: string, now: number): Delivery | undefined {
-  const row = db
-    .prepare<[string, number], DeliveryRow>(
-      `${SELECT} WHERE d.channel_id = ? AND d.state = 'pending' AND d.due_at <= ? ORDER BY ${ARTICLE_ORDER} LIMIT 1`,
-    )
-    .get(channelId, now);
+  const row = statement<[string, number], DeliveryRow>(
+    db,
+    `SELECT d.*, a.feed_id, a.data FROM deliveries d INDEXED BY deliveries_in_order JOIN articles a ON a.pk = d.article_pk
+     WHERE d.channel_id = ? AND d.state = 'pending' AND d.due_at <= ? ORDER BY d.order_at, d.article_pk LIMIT 1`,
+  ).get(channelId, now);
   return row ? fromRow(row) : undefined;
 }
 
 /** When the channel's earliest pending delivery becomes due. */
 export function earliestPending(db: Db, channelId: string): number | undefined {
-  const row = db
-    .prepare<[string], { due: number | null }>(`SELECT MIN(due_at) AS due FROM deliveries WHERE channel_id = ? AND state = 'pending'`)
-    .get(channelId);
+  const row = statement<[string], { due: number | null }>(
+    db,
+    `SELECT MIN(due_at) AS due FROM deliveries WHERE channel_id = ? AND state = 'pending'`,
+  ).get(channelId);
   return row?.due ?? undefined;
 }
 
@@ -111,15 +115,14 @@ export function listDeliveries(
     params.push(filter.channelId);
   }
   const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id DESC LIMIT ?`;
-  return db
-    .prepare<(string | number)[], DeliveryRow>(sql)
+  return statement<(string | number)[], DeliveryRow>(db, sql)
     .all(...params, filter.limit ?? 1_000_000)
     .map(fromRow);
 }
 
 export function countByState(db: Db): Record<DeliveryState, number> {
   const counts: Record<DeliveryState, number> = { held: 0, pending: 0, sending: 0, sent: 0, failed: 0, in_doubt: 0, skipped: 0 };
-  for (const row of db.prepare<[], { state: DeliveryState; n: number }>('SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state').all()) {
+  for (const row of statement<[], { state: DeliveryState; n: number }>(db, 'SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state').all()) {
     counts[row.state] = row.n;
   }
   return counts;
@@ -135,10 +138,10 @@ export interface AttemptRow {
 }
 
 export function attemptsOf(db: Db, deliveryId: number): AttemptRow[] {
-  return db
-    .prepare<[number], { delivery_id: number; n: number; started_at: number; finished_at: number | null; outcome: string | null; detail: string | null }>(
-      'SELECT * FROM attempts WHERE delivery_id = ? ORDER BY n',
-    )
+  return statement<[number], { delivery_id: number; n: number; started_at: number; finished_at: number | null; outcome: string | null; detail: string | null }>(
+    db,
+    'SELECT * FROM attempts WHERE delivery_id = ? ORDER BY n',
+  )
     .all(deliveryId)
     .map((r) => ({
       deliveryId: r.delivery_id,

@@ -3,7 +3,7 @@ import type { Article } from '../article.ts';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import type { HttpCache } from '../feeds/fetch.ts';
 import { applyPolicy } from '../feeds/policy.ts';
-import type { Db } from './db.ts';
+import { statement, type Db } from './db.ts';
 import { getFeedState, recordFeedSuccess } from './feed-state.ts';
 
 export interface IngestReport {
@@ -30,17 +30,23 @@ export function ingest(
   cache: HttpCache,
   now: number,
 ): IngestReport {
-  const knownByGuid = db.prepare<[string, string], { pk: number }>('SELECT pk FROM articles WHERE feed_id = ? AND guid = ?');
-  const knownByLink = db.prepare<[string, string], { pk: number }>('SELECT pk FROM articles WHERE feed_id = ? AND link_key = ? LIMIT 1');
-  const insertArticle = db.prepare<unknown[], { pk: number }>(
-    `INSERT INTO articles (feed_id, guid, link_key, title, published_at, seen_at, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pk`,
+  const knownByGuid = statement<[string, string], { pk: number }>(db, 'SELECT pk FROM articles WHERE feed_id = ? AND guid = ?');
+  const knownByLink = statement<[string, string], { pk: number }>(db, 'SELECT pk FROM articles WHERE feed_id = ? AND link_key = ? LIMIT 1');
+  const insertArticle = statement<unknown[], { pk: number; order_at: number }>(
+    db,
+    `INSERT INTO articles (feed_id, guid, link_key, title, published_at, seen_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+     RETURNING pk, COALESCE(published_at, seen_at) AS order_at`,
   );
   // The same story reached through another feed already has (or had) a delivery on this channel.
-  const channelHasLink = db.prepare<[string, string], { id: number }>(
-    `SELECT d.id FROM deliveries d JOIN articles a ON a.pk = d.article_pk WHERE a.link_key = ? AND d.channel_id = ? LIMIT 1`,
+  // CROSS JOIN keeps the articles of that link as the outer loop: the planner would otherwise
+  // walk the channel's whole queue on deliveries_in_order.
+  const channelHasLink = statement<[string, string], { id: number }>(
+    db,
+    `SELECT d.id FROM articles a CROSS JOIN deliveries d ON d.article_pk = a.pk WHERE a.link_key = ? AND d.channel_id = ? LIMIT 1`,
   );
-  const insertDelivery = db.prepare(
-    `INSERT INTO deliveries (article_pk, channel_id, state, idempotency_key, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  const insertDelivery = statement(
+    db,
+    `INSERT INTO deliveries (article_pk, channel_id, state, idempotency_key, due_at, created_at, order_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
 
   return db.transaction(() => {
@@ -55,7 +61,7 @@ export function ingest(
     });
     const decision = applyPolicy({ feed, fresh, feedSize: articles.length, firstPoll, now });
 
-    const record = (article: Article): number =>
+    const record = (article: Article): { pk: number; order_at: number } =>
       insertArticle.get(
         feed.id,
         article.id,
@@ -64,12 +70,12 @@ export function ingest(
         article.publishedAt ? Date.parse(article.publishedAt) : null,
         now,
         JSON.stringify(article),
-      )!.pk;
+      )!;
     const deliver = (article: Article, state: 'pending' | 'held'): void => {
-      const pk = record(article);
+      const recorded = record(article);
       for (const channelId of channelIds) {
         if (channelHasLink.get(article.linkKey, channelId)) continue;
-        insertDelivery.run(pk, channelId, state, randomUUID(), now, now);
+        insertDelivery.run(recorded.pk, channelId, state, randomUUID(), now, now, recorded.order_at);
       }
     };
 

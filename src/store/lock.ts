@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { UserError } from '../errors.ts';
-import type { Db } from './db.ts';
+import { statement, type Db } from './db.ts';
 
 /** A lock not refreshed for this long belongs to a process that is gone. */
 const STALE_AFTER_MS = 60_000;
@@ -21,7 +21,7 @@ function isAlive(pid: number): boolean {
 export function acquireWorkerLock(db: Db, now: number): { refresh(now: number): void; release(): void } {
   const host = os.hostname();
   db.transaction(() => {
-    const holder = db.prepare<[], { pid: number; host: string; heartbeat_at: number }>('SELECT pid, host, heartbeat_at FROM worker_lock WHERE id = 1').get();
+    const holder = statement<[], { pid: number; host: string; heartbeat_at: number }>(db, 'SELECT pid, host, heartbeat_at FROM worker_lock WHERE id = 1').get();
     if (holder && holder.pid !== process.pid) {
       const alive = holder.host === host ? isAlive(holder.pid) : now - holder.heartbeat_at < STALE_AFTER_MS;
       if (alive) {
@@ -31,14 +31,14 @@ export function acquireWorkerLock(db: Db, now: number): { refresh(now: number): 
         );
       }
     }
-    db.prepare('INSERT OR REPLACE INTO worker_lock (id, pid, host, heartbeat_at) VALUES (1, ?, ?, ?)').run(process.pid, host, now);
+    statement(db, 'INSERT OR REPLACE INTO worker_lock (id, pid, host, heartbeat_at) VALUES (1, ?, ?, ?)').run(process.pid, host, now);
   }).immediate();
   return {
     refresh(at) {
-      db.prepare('UPDATE worker_lock SET heartbeat_at = ? WHERE id = 1 AND pid = ?').run(at, process.pid);
+      statement(db, 'UPDATE worker_lock SET heartbeat_at = ? WHERE id = 1 AND pid = ?').run(at, process.pid);
     },
     release() {
-      db.prepare('DELETE FROM worker_lock WHERE id = 1 AND pid = ?').run(process.pid);
+      statement(db, 'DELETE FROM worker_lock WHERE id = 1 AND pid = ?').run(process.pid);
     },
   };
 }

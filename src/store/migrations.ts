@@ -73,4 +73,13 @@ export const migrations: string[] = [
     heartbeat_at INTEGER NOT NULL
   );
   `,
+  // 2: the queue order (oldest article first) kept on the delivery itself, so the next due
+  // delivery is read from an index instead of sorting the channel's whole queue. The default
+  // only satisfies ADD COLUMN: existing rows are filled in here, new ones by ingest. due_at
+  // comes last so deliveries not yet due are passed over without reading their rows.
+  `
+  ALTER TABLE deliveries ADD COLUMN order_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE deliveries SET order_at = (SELECT COALESCE(a.published_at, a.seen_at) FROM articles a WHERE a.pk = deliveries.article_pk);
+  CREATE INDEX deliveries_in_order ON deliveries (channel_id, state, order_at, article_pk, due_at);
+  `,
 ];

@@ -4,7 +4,7 @@ import type { RenderedPost } from '../../src/platform.ts';
 import { openDb } from '../../src/store/db.ts';
 import { ingest } from '../../src/store/ingest.ts';
 import { attemptsOf, getDelivery, listDeliveries, nextDue } from '../../src/store/deliveries.ts';
-import { claim, recoverInterrupted, settle } from '../../src/store/outbox.ts';
+import { claim, recordDryRun, recoverInterrupted, recentPostStarts, settle } from '../../src/store/outbox.ts';
 import { releaseFeed, retryAllFailed, retryDelivery, skipAllHeld, skipDelivery } from '../../src/store/operator.ts';
 import { acquireWorkerLock } from '../../src/store/lock.ts';
 import { article, feed } from '../helpers/articles.ts';
@@ -94,6 +94,27 @@ describe('outbox', () => {
     expect(listDeliveries(db, { states: ['pending'] })).toHaveLength(3);
     ingest(db, feed({ floodThreshold: 2 }), [article(9), article(8), article(7), article(5)], ['x'], {}, NOW);
     expect(skipAllHeld(db, NOW).message).toBe('3 held deliveries skipped');
+  });
+
+  it('a dry run is claimed and settled at once: sent, marked dry-run, never counted as a post', () => {
+    const db = queued();
+    const d = nextDue(db, 'x', NOW)!;
+    expect(recordDryRun(db, d.id, post('dry'), NOW)).toBe(1);
+    expect(getDelivery(db, d.id)).toMatchObject({ state: 'sent', dryRun: true, attempts: 1, settledAt: NOW, rendered: post('dry') });
+    expect(attemptsOf(db, d.id)).toEqual([{ deliveryId: d.id, n: 1, startedAt: NOW, finishedAt: NOW, outcome: 'dry-run', detail: undefined }]);
+    expect(recentPostStarts(db, 'x', 0)).toEqual([]);
+    expect(recordDryRun(db, d.id, post('dry'), NOW)).toBeUndefined();
+    expect(attemptsOf(db, d.id)).toHaveLength(1);
+  });
+
+  it('each store answers from its own prepared statements', () => {
+    const a = queued(['x']);
+    const b = openDb(':memory:');
+    ingest(b, feed({ backfill: 1 }), [article(7)], ['x'], {}, NOW);
+    expect(nextDue(a, 'x', NOW)!.article.id).toBe(article(1).id);
+    expect(nextDue(b, 'x', NOW)!.article.id).toBe(article(7).id);
+    a.close();
+    expect(nextDue(b, 'x', NOW)!.article.id).toBe(article(7).id);
   });
 
   it('one worker per store: a second live holder is refused', () => {
