@@ -22,6 +22,7 @@
  * Gzip bytes (magic 1f 8b, impossible at the start of any XML text) are inflated first:
  * a `.xml.gz` saved to disk or served without `Content-Encoding`.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 
@@ -98,25 +99,11 @@ const SINGLE_BYTE_LABELS = /^(iso[-_]?8859|latin|windows-12|cp12|koi8|us-ascii|a
 
 function decodeLabelled(bytes: Buffer, label: string | undefined): string {
   if (label === undefined || /^utf-?8$/.test(label)) return decodeUtf8Lenient(bytes);
-  if (SINGLE_BYTE_LABELS.test(label) && hasNonAscii(bytes) && isValidUtf8(bytes)) return utf8.decode(bytes);
+  if (SINGLE_BYTE_LABELS.test(label) && !isAscii(bytes) && isUtf8(bytes)) return utf8.decode(bytes);
   return iconv.decode(bytes, LATIN1_LABELS.test(label) ? 'windows-1252' : label);
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function hasNonAscii(bytes: Buffer): boolean {
-  return bytes.some((b) => b >= 0x80);
-}
-
-function isValidUtf8(bytes: Buffer): boolean {
-  try {
-    strictUtf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Byte i as windows-1252; the five bytes it leaves undefined stay C1 code points (WHATWG). */
 const WINDOWS_1252_HIGH: string[] = Array.from({ length: 128 }, (_, i) => {
@@ -125,7 +112,7 @@ const WINDOWS_1252_HIGH: string[] = Array.from({ length: 128 }, (_, i) => {
 });
 
 function decodeUtf8Lenient(bytes: Buffer): string {
-  if (isValidUtf8(bytes)) return utf8.decode(bytes);
+  if (isUtf8(bytes)) return utf8.decode(bytes);
   let out = '';
   let runStart = 0;
   let i = 0;

@@ -13,6 +13,9 @@ export interface TextBlock {
 
 export type SkipElement = (name: string, attributes: Record<string, string>) => boolean;
 
+/** Told each block in document order; returning false stops the parse there. */
+export type BlockVisitor = (block: TextBlock) => boolean;
+
 const BLOCK_ELEMENTS = new Set([
   'address', 'article', 'aside', 'blockquote', 'center', 'dd', 'details', 'div', 'dl', 'dt', 'figcaption',
   'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol',
@@ -22,32 +25,39 @@ const BLOCK_ELEMENTS = new Set([
 /** Never text a reader sees as prose. */
 const NON_TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object']);
 
+/** Only these two characters make the HTML parser read text as anything but itself. */
+const MARKUP_OR_ENTITY = /[<&]/;
+/** Whitespace that is not already a single space (most text has none, and replacing is slow). */
+const SPACE_TO_COLLAPSE = /[^\S ]| {2}/;
+
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return (SPACE_TO_COLLAPSE.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
 }
 
 /** Plain text of an HTML fragment (a title, a category): one line, whitespace collapsed. */
 export function plainText(html: string): string {
-  return collapseWhitespace(
-    htmlBlocks(html)
-      .flatMap((b) => b.lines)
-      .join(' '),
-  );
+  if (!MARKUP_OR_ENTITY.test(html)) return collapseWhitespace(html);
+  const lines: string[] = [];
+  visitHtmlBlocks(html, () => false, (block) => {
+    for (const text of block.lines) lines.push(text);
+    return true;
+  });
+  return collapseWhitespace(lines.join(' '));
 }
 
 /**
  * Splits HTML into blocks of plain text at block-level element boundaries, each block
- * into lines at `<br>`. Elements `skip` selects are left out with everything inside them.
- * Empty lines and blocks are dropped.
+ * into lines at `<br>`, and hands them to `visit` in document order. Elements `skip`
+ * selects are left out with everything inside them. Empty lines and blocks are dropped.
  */
-export function htmlBlocks(html: string, skip: SkipElement = () => false): TextBlock[] {
-  const blocks: TextBlock[] = [];
+export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVisitor): void {
   const open: { name: string; skipped: boolean }[] = [];
   let skippedDepth = 0;
   let paragraphDepth = 0;
   let lines: string[] = [];
   let line = '';
   let inParagraph = false;
+  let stopped = false;
 
   const endLine = () => {
     const text = collapseWhitespace(line);
@@ -56,7 +66,10 @@ export function htmlBlocks(html: string, skip: SkipElement = () => false): TextB
   };
   const endBlock = () => {
     endLine();
-    if (lines.length > 0) blocks.push({ lines, inParagraph });
+    if (lines.length > 0 && !visit({ lines, inParagraph })) {
+      stopped = true;
+      parser.pause();
+    }
     lines = [];
     inParagraph = false;
   };
@@ -64,6 +77,7 @@ export function htmlBlocks(html: string, skip: SkipElement = () => false): TextB
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        if (stopped) return;
         const skipped = skippedDepth > 0 || NON_TEXT_ELEMENTS.has(name) || skip(name, attributes);
         open.push({ name, skipped });
         if (skipped) {
@@ -75,6 +89,7 @@ export function htmlBlocks(html: string, skip: SkipElement = () => false): TextB
         if (name === 'p') paragraphDepth += 1;
       },
       onclosetag(name) {
+        if (stopped) return;
         const element = open.pop();
         if (!element) return;
         if (element.skipped) {
@@ -85,7 +100,7 @@ export function htmlBlocks(html: string, skip: SkipElement = () => false): TextB
         if (name === 'p') paragraphDepth -= 1;
       },
       ontext(text) {
-        if (skippedDepth > 0) return;
+        if (stopped || skippedDepth > 0) return;
         if (!line.trim() && lines.length === 0) inParagraph = paragraphDepth > 0;
         line += text;
       },
@@ -93,6 +108,5 @@ export function htmlBlocks(html: string, skip: SkipElement = () => false): TextB
     { decodeEntities: true },
   );
   parser.end(html);
-  endBlock();
-  return blocks;
+  if (!stopped) endBlock();
 }

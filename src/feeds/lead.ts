@@ -4,7 +4,7 @@
  * … appeared first on …", newsletter footers, "Read more" links), none of which may end
  * up in a post.
  */
-import { htmlBlocks, type TextBlock } from './html-text.ts';
+import { visitHtmlBlocks, type TextBlock } from './html-text.ts';
 
 /** Elements that hold captions, credits or embeds rather than the story's prose. */
 const NON_PROSE_ELEMENTS = new Set(['figure', 'figcaption', 'picture', 'video', 'audio', 'button', 'form', 'caption']);
@@ -27,18 +27,30 @@ const BOILERPLATE_LINES: RegExp[] = [
   /^\[caption\b/i,
 ];
 
+/** The first paragraph with story text in it, else the first story text outside one. */
 export function leadFromHtml(html: string): string {
-  const candidates = htmlBlocks(html, isNonProse)
-    .map((block) => ({ text: storyText(block), inParagraph: block.inParagraph }))
-    .filter((c) => c.text !== '');
-  return (candidates.find((c) => c.inParagraph) ?? candidates[0])?.text ?? '';
+  let lead = '';
+  let firstText = '';
+  visitHtmlBlocks(html, isNonProse, (block) => {
+    const text = storyText(block);
+    if (text === '') return true;
+    if (block.inParagraph) {
+      lead = text;
+      return false;
+    }
+    firstText ||= text;
+    return true;
+  });
+  return lead || firstText;
 }
 
-function isNonProse(name: string, attributes: Record<string, string>): boolean {
+/** Whether an element holds no story prose (exported for the tests that replay the full parse). */
+export function isNonProse(name: string, attributes: Record<string, string>): boolean {
   return NON_PROSE_ELEMENTS.has(name) || NON_PROSE_CLASS.test(`${attributes.class ?? ''} ${attributes.id ?? ''}`);
 }
 
-function storyText(block: TextBlock): string {
+/** A block's text without its boilerplate lines and continuation marks; '' when nothing is left. */
+export function storyText(block: TextBlock): string {
   const story = block.lines.filter((line) => !BOILERPLATE_LINES.some((re) => re.test(line))).join(' ');
   return withoutContinuation(story);
 }

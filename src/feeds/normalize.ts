@@ -52,11 +52,8 @@ export function normalizeItem(item: RawItem, context: FeedContext): Article | un
   if (!link) return undefined;
 
   const html = [item['content:encoded'], item.content, item.summary].map(textOf);
-  const author = [item.creator, item.author].map(textOf).map((a) => (a === undefined ? '' : plainText(a))).find(Boolean);
-  const publishedAt = [item.pubDate, item.date, item.isoDate]
-    .map(textOf)
-    .map((d) => (d === undefined ? undefined : isoDate(d)))
-    .find(Boolean);
+  const author = firstFound([item.creator, item.author].map(textOf), plainText);
+  const publishedAt = firstFound([item.pubDate, item.date, item.isoDate].map(textOf), isoDate);
   const imageUrl = imageOf(item, html, link.absolute);
   return {
     id: guid ?? link.key,
@@ -64,12 +61,21 @@ export function normalizeItem(item: RawItem, context: FeedContext): Article | un
     link: link.absolute,
     linkKey: link.key,
     title,
-    summary: html.map((h) => (h === undefined ? '' : leadFromHtml(h))).find(Boolean) ?? '',
+    summary: firstFound(html, leadFromHtml) ?? '',
     categories: categoriesOf(item),
     ...(author ? { author } : {}),
     ...(publishedAt ? { publishedAt } : {}),
     ...(imageUrl ? { imageUrl } : {}),
   };
+}
+
+/** The first non-empty string `read` makes of the texts, reading them in order only as far as needed. */
+function firstFound(texts: (string | undefined)[], read: (text: string) => string | undefined): string | undefined {
+  for (const text of texts) {
+    const found = text === undefined ? undefined : read(text);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** A string, or the text of an element xml2js returned as `{_: text, $: attributes}`. */
@@ -108,21 +114,26 @@ const IMAGE_EXTENSION = /\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])/i;
 
 /** media:content (an image), media:thumbnail, an image enclosure, else the first <img> in the HTML. */
 function imageOf(item: RawItem, html: (string | undefined)[], base: string): string | undefined {
-  const groups = asArray(item.mediaGroup);
-  const mediaContents = [...asArray(item.mediaContent), ...groups.flatMap((g) => asArray(field(g, 'media:content')))];
-  const thumbnails = [...asArray(item.mediaThumbnail), ...groups.flatMap((g) => asArray(field(g, 'media:thumbnail')))];
-  const enclosure = item.enclosure && typeof item.enclosure === 'object' ? (item.enclosure as Record<string, unknown>) : {};
-  const candidates = [
-    ...mediaContents.map(attributesOf).filter(isImageMedia).map((a) => a.url),
-    ...thumbnails.map((t) => attributesOf(t).url),
-    ...(isImageMedia(enclosure) ? [enclosure.url] : []),
-    ...html.map((h) => (h === undefined ? undefined : firstImageSource(h))),
-  ];
-  for (const candidate of candidates) {
+  for (const candidate of imageCandidates(item, html)) {
     const url = typeof candidate === 'string' ? normalizeLink(collapseWhitespace(candidate), base) : undefined;
     if (url && isArticleImage(url.absolute)) return url.absolute;
   }
   return undefined;
+}
+
+/** The item's image URLs in order of preference, each looked for only once the ones before it failed. */
+function* imageCandidates(item: RawItem, html: (string | undefined)[]): Generator<unknown> {
+  const groups = asArray(item.mediaGroup);
+  for (const media of [...asArray(item.mediaContent), ...groups.flatMap((g) => asArray(field(g, 'media:content')))]) {
+    const attributes = attributesOf(media);
+    if (isImageMedia(attributes)) yield attributes.url;
+  }
+  for (const thumbnail of [...asArray(item.mediaThumbnail), ...groups.flatMap((g) => asArray(field(g, 'media:thumbnail')))]) {
+    yield attributesOf(thumbnail).url;
+  }
+  const enclosure = item.enclosure && typeof item.enclosure === 'object' ? (item.enclosure as Record<string, unknown>) : {};
+  if (isImageMedia(enclosure)) yield enclosure.url;
+  for (const source of html) if (source !== undefined) yield firstImageSource(source);
 }
 
 function field(value: unknown, name: string): unknown {

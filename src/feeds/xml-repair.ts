@@ -14,18 +14,49 @@
 import { decodeHTMLStrict } from 'entities';
 
 const ILLEGAL_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LEADING_SPACE = /^[\s\uFEFF]+/;
 const CDATA_OR_COMMENT = /(<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$))/;
 const AMPERSAND = /&(?:(#[0-9]+|#x[0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&/g;
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const ATOM_DATE = /<(published|updated)(?:\s[^>]*)?>([^<]*)<\/\1>/g;
 
+/** What needsRepair looks for, each found far faster than by the repairing expressions above. */
+const FORBIDDEN_CONTROL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const SURROGATE_PAIR_OR_LONE = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
+const CDATA_OR_COMMENT_OPENING = /<!\[CDATA\[|<!--/g;
+const AMPERSAND_TO_REPAIR = /&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);)/;
+
 export function repairXml(text: string): string {
+  if (!needsRepair(text)) return text;
   return text
     .replace(ILLEGAL_XML_CHARS, '')
-    .replace(/^[\s\uFEFF]+/, '')
+    .replace(LEADING_SPACE, '')
     .split(CDATA_OR_COMMENT)
     .map((part, i) => (i % 2 === 1 ? part : part.replace(AMPERSAND, escapeAmpersand).replace(ATOM_DATE, withoutInvalidDate)))
     .join('');
+}
+
+/** Whether repairXml would change the text at all: most feeds need nothing repaired. */
+function needsRepair(text: string): boolean {
+  if (LEADING_SPACE.test(text) || FORBIDDEN_CONTROL_CHAR.test(text)) return true;
+  for (const [units] of text.matchAll(SURROGATE_PAIR_OR_LONE)) if (units.length === 1) return true;
+  let partStart = 0;
+  while (partStart < text.length) {
+    CDATA_OR_COMMENT_OPENING.lastIndex = partStart;
+    const opening = CDATA_OR_COMMENT_OPENING.exec(text);
+    const part = text.slice(partStart, opening?.index ?? text.length);
+    if (AMPERSAND_TO_REPAIR.test(part) || hasInvalidAtomDate(part)) return true;
+    if (!opening) return false;
+    const closing = opening[0] === '<!--' ? '-->' : ']]>';
+    const end = text.indexOf(closing, opening.index + opening[0].length);
+    partStart = end < 0 ? text.length : end + closing.length;
+  }
+  return false;
+}
+
+function hasInvalidAtomDate(part: string): boolean {
+  for (const [, , date] of part.matchAll(ATOM_DATE)) if (!isDate(date ?? '')) return true;
+  return false;
 }
 
 function escapeAmpersand(match: string, numeric: string | undefined, name: string | undefined): string {
@@ -38,5 +69,9 @@ function escapeAmpersand(match: string, numeric: string | undefined, name: strin
 }
 
 function withoutInvalidDate(element: string, _name: string, date: string): string {
-  return Number.isNaN(new Date(date.trim()).getTime()) ? '' : element;
+  return isDate(date) ? element : '';
+}
+
+function isDate(text: string): boolean {
+  return !Number.isNaN(new Date(text.trim()).getTime());
 }

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes, UndecodableFeedError } from '../../src/feeds/decode.ts';
@@ -82,6 +83,34 @@ describe('decodeFeedBytes', () => {
       new UndecodableFeedError('gzip content inflates to more than 1000 bytes'),
     );
     expect(() => decodeFeedBytes(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).toThrow(UndecodableFeedError);
+  });
+
+  it('reads any valid UTF-8 as UTF-8, labelled UTF-8, unlabelled or labelled iso-8859-1', () => {
+    // Text without C1 controls (those are repaired as windows-1252) behind an XML start, so no sniffing applies.
+    const text = fc.string({ unit: 'grapheme', maxLength: 60 }).map((s) => `<rss>${s.replace(/[\u0080-\u009f]/g, '')}`);
+    fc.assert(
+      fc.property(text, fc.constantFrom(undefined, 'text/xml; charset=utf-8', 'text/xml; charset=iso-8859-1'), (xml, contentType) => {
+        expect(decodeFeedBytes(Buffer.from(xml), contentType)).toBe(xml);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads every byte that is no part of a UTF-8 sequence as windows-1252, the rest as UTF-8', () => {
+    // Bytes that can never start a sequence, nor continue one after a complete sequence.
+    const strayByte = fc.oneof(fc.integer({ min: 0x80, max: 0xc1 }), fc.integer({ min: 0xf5, max: 0xff }));
+    const windows1252 = (byte: number) => {
+      const char = iconv.decode(Buffer.from([byte]), 'windows-1252');
+      return char === '\uFFFD' ? String.fromCharCode(byte) : char;
+    };
+    const utf8Text = fc.string({ unit: 'grapheme', maxLength: 8 }).map((s) => s.replace(/[\u0080-\u009f]/g, ''));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(utf8Text, strayByte), { minLength: 1, maxLength: 6 }), (runs) => {
+        const bytes = Buffer.concat([Buffer.from('<rss>'), ...runs.flatMap(([text, byte]) => [Buffer.from(text), Buffer.from([byte])])]);
+        expect(decodeFeedBytes(bytes)).toBe(`<rss>${runs.map(([text, byte]) => text + windows1252(byte)).join('')}`);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('returns an empty string for no bytes', () => {

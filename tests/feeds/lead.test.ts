@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import RssParser from 'rss-parser';
 import { describe, expect, it } from 'vitest';
-import { leadFromHtml } from '../../src/feeds/lead.ts';
+import { decodeFeedBytes } from '../../src/feeds/decode.ts';
+import { visitHtmlBlocks } from '../../src/feeds/html-text.ts';
+import { isNonProse, leadFromHtml, storyText } from '../../src/feeds/lead.ts';
+import { repairXml } from '../../src/feeds/xml-repair.ts';
 
 const exampleFile = path.resolve(import.meta.dirname, '../../../shared/examples/article-kz-us-human-rights-dialogue.txt');
 const [headline, lead, credit, ...rest] = fs
@@ -137,6 +141,71 @@ describe('leadFromHtml properties', () => {
         expect(leadFromHtml(html)).toBe(first);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+/** The lead as read from every block of the document, the way leadFromHtml read it before it stopped early. */
+function leadOfWholeDocument(html: string): string {
+  const candidates: { text: string; inParagraph: boolean }[] = [];
+  visitHtmlBlocks(html, isNonProse, (block) => {
+    candidates.push({ text: storyText(block), inParagraph: block.inParagraph });
+    return true;
+  });
+  const withText = candidates.filter((c) => c.text !== '');
+  return (withText.find((c) => c.inParagraph) ?? withText[0])?.text ?? '';
+}
+
+/** The HTML of every item (content:encoded, description or Atom content, Atom summary) in the corpus and fixtures. */
+async function feedHtml(): Promise<string[]> {
+  const corpus = path.resolve(import.meta.dirname, '../../../shared/corpus/feeds');
+  const fixtures = path.resolve(import.meta.dirname, '../fixtures');
+  const files = [
+    ...fs.readdirSync(corpus, { recursive: true, encoding: 'utf8' }).map((f) => path.join(corpus, f)),
+    ...fs.readdirSync(fixtures).map((f) => path.join(fixtures, f)),
+  ].filter((f) => fs.statSync(f).isFile());
+  const parser = new RssParser();
+  const html: string[] = [];
+  for (const file of files) {
+    let items: Record<string, unknown>[];
+    try {
+      items = (await parser.parseString(repairXml(decodeFeedBytes(fs.readFileSync(file))))).items as Record<string, unknown>[];
+    } catch {
+      continue;
+    }
+    for (const item of items) {
+      for (const value of [item['content:encoded'], item.content, item.summary]) if (typeof value === 'string') html.push(value);
+    }
+  }
+  return html;
+}
+
+describe('leadFromHtml stops parsing at the lead', async () => {
+  const html = await feedHtml();
+
+  it('has the HTML of the corpus items to check against (1935 when this was written)', () => {
+    expect(html.length).toBeGreaterThanOrEqual(1935);
+  });
+
+  it('gives the lead the whole document gives, on every item of the corpus and fixtures', () => {
+    const differing = html.filter((h) => leadFromHtml(h) !== leadOfWholeDocument(h));
+    expect(differing).toEqual([]);
+  });
+
+  it('gives the lead the whole document gives, on the outlet example and on tag soup', () => {
+    const outletArticle = [credit, lead, ...rest].map(p).join('\n') + appearedFirst;
+    expect(leadFromHtml(outletArticle)).toBe(leadOfWholeDocument(outletArticle));
+    const fragment = fc.constantFrom(
+      '<p>', '</p>', '<br>', '<div class="wp-caption">', '</div>', '<figure>', '</figure>', '<figcaption>', '<h2>', '</h2>', '<li>',
+      '<blockquote class="twitter-tweet">', '</blockquote>', '<script>', '</script>', '<p class="credit">', '<em>', '</em>',
+      'Photo: Akorda', 'Photo credit: X', '[&#8230;]', ' … ', 'Read more', 'The post X appeared first on Y.', 'Story text.', ' ', '\n', '&nbsp;',
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 40 }), (parts) => {
+        const soup = parts.join('');
+        expect(leadFromHtml(soup)).toBe(leadOfWholeDocument(soup));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -49,6 +49,16 @@ describe('normalizeItem', () => {
     expect('author' in normalizeItem(item({ creator: '   ' }), context)!).toBe(false);
   });
 
+  it('falls back to the next author or date source when one gives nothing usable', () => {
+    expect(normalizeItem(item({ creator: ' <b> </b> ', author: 'Aida Haidar' }), context)?.author).toBe('Aida Haidar');
+    expect(normalizeItem(item({ creator: { $: { role: 'x' } }, author: ' Dana  Omirgazy ' }), context)?.author).toBe('Dana Omirgazy');
+    const dated = normalizeItem(item({ pubDate: '32 Mayember', date: '2024-05-21T11:20:31Z', isoDate: '2020-01-01T00:00:00.000Z' }), context);
+    expect(dated?.publishedAt).toBe('2024-05-21T11:20:31.000Z');
+    expect(normalizeItem(item({ pubDate: 'Tue, 21 May 2024 11:20:31 +0000', isoDate: '2020-01-01T00:00:00.000Z' }), context)?.publishedAt).toBe(
+      '2024-05-21T11:20:31.000Z',
+    );
+  });
+
   it('takes the summary from content:encoded, else the description, else the Atom summary', () => {
     expect(normalizeItem(item({ 'content:encoded': '<p>Full lead.</p>', content: 'Excerpt [&#8230;]' }), context)?.summary).toBe('Full lead.');
     expect(normalizeItem(item({ 'content:encoded': '<p>Photo: x</p>', content: 'Excerpt [&#8230;]' }), context)?.summary).toBe('Excerpt');
