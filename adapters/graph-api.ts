@@ -210,7 +210,7 @@ const POLL_DELAYS_MS = [250, 500, 1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000
  * Nothing is visible before the container is published, so every failure here is a retry
  * except ERROR, which is the platform refusing the media.
  */
-export async function waitUntilFinished(
+async function waitUntilFinished(
   graph: GraphApi,
   containerId: string,
   fields: { status: string; detail: string },
@@ -242,7 +242,39 @@ export async function waitUntilFinished(
 }
 
 /** The public URL of a published media object, when the platform gives one; never fails the send. */
-export async function permalinkOf(graph: GraphApi, mediaId: string, signal: AbortSignal): Promise<string | undefined> {
+async function permalinkOf(graph: GraphApi, mediaId: string, signal: AbortSignal): Promise<string | undefined> {
   const reply = await graph.get(mediaId, { fields: 'permalink' }, 'prepare', signal);
   return reply.ok ? stringField(reply.body, 'permalink') : undefined;
+}
+
+export interface ContainerPublish {
+  /** "Instagram" or "Threads", for reasons. */
+  platform: string;
+  /** Edge that makes the container and the one that publishes it, under the user. */
+  createPath: string;
+  publishPath: string;
+  params: Record<string, string>;
+  statusFields: { status: string; detail: string };
+  /** What the operator should look at when the publish answer has no id ("the account"). */
+  where: string;
+}
+
+/**
+ * Meta's two-step publishing: make a media container, wait until it is processed, publish
+ * it. Nothing is visible before the publish, so only a publish answer without an id is in doubt.
+ */
+export async function publishViaContainer(graph: GraphApi, p: ContainerPublish, signal: AbortSignal): Promise<SendResult> {
+  const container = await graph.post(p.createPath, p.params, 'prepare', signal);
+  if (!container.ok) return container.result;
+  const containerId = stringField(container.body, 'id');
+  if (!containerId) return { kind: 'retry', reason: `${p.platform} answered without a media container id` };
+  const ready = await waitUntilFinished(graph, containerId, p.statusFields, p.platform, signal);
+  if (!ready.ok) return ready.result;
+
+  const published = await graph.post(p.publishPath, { creation_id: containerId }, 'publish', signal);
+  if (!published.ok) return published.result;
+  const mediaId = stringField(published.body, 'id');
+  if (!mediaId) return { kind: 'in-doubt', reason: `${p.platform} answered without a post id; check ${p.where}, then \`herald retry\` or \`herald skip\`` };
+  const url = await permalinkOf(graph, mediaId, signal);
+  return { kind: 'sent', remoteId: mediaId, ...(url && { url }) };
 }

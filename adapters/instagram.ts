@@ -11,7 +11,7 @@ import { defineAdapter, type Part, type PlatformRules, type SendResult } from '.
 import { utf16 } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError } from './http-errors.ts';
-import { DAILY_LIMIT_WAIT_MS, GraphApi, permalinkOf, stringField, waitUntilFinished } from './graph-api.ts';
+import { DAILY_LIMIT_WAIT_MS, GraphApi, publishViaContainer, stringField } from './graph-api.ts';
 
 /** Instagram API with Instagram Login; Facebook Login users set apiRoot to https://graph.facebook.com/v25.0. */
 export const INSTAGRAM_API_ROOT = 'https://graph.instagram.com/v25.0';
@@ -178,19 +178,18 @@ export const instagramAdapter = defineAdapter({
           };
         }
 
-        const container = await graph.post(`${user}/media`, { image_url: post.imageUrl, caption: post.text }, 'prepare', signal);
-        if (!container.ok) return container.result;
-        const containerId = stringField(container.body, 'id');
-        if (!containerId) return { kind: 'retry', reason: 'Instagram answered without a media container id' };
-        const ready = await waitUntilFinished(graph, containerId, { status: 'status_code', detail: 'status' }, 'Instagram', signal);
-        if (!ready.ok) return ready.result;
-
-        const published = await graph.post(`${user}/media_publish`, { creation_id: containerId }, 'publish', signal);
-        if (!published.ok) return published.result;
-        const mediaId = stringField(published.body, 'id');
-        if (!mediaId) return { kind: 'in-doubt', reason: 'Instagram answered without a media id; check the account, then `herald retry` or `herald skip`' };
-        const url = await permalinkOf(graph, mediaId, signal);
-        return { kind: 'sent', remoteId: mediaId, ...(url && { url }) };
+        return publishViaContainer(
+          graph,
+          {
+            platform: 'Instagram',
+            createPath: `${user}/media`,
+            publishPath: `${user}/media_publish`,
+            params: { image_url: post.imageUrl, caption: post.text },
+            statusFields: { status: 'status_code', detail: 'status' },
+            where: 'the account',
+          },
+          signal,
+        );
       },
     };
   },

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { defineAdapter, type PlatformRules } from '../src/platform.ts';
 import { segmentedParts, utf8Bytes } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
-import { GraphApi, permalinkOf, stringField, waitUntilFinished } from './graph-api.ts';
+import { GraphApi, publishViaContainer } from './graph-api.ts';
 
 export const THREADS_API_ROOT = 'https://graph.threads.net/v1.0';
 export const THREADS_MAX_LENGTH = 500;
@@ -91,19 +91,18 @@ export const threadsAdapter = defineAdapter({
         // The attachment is one more link unless the text already has it; never go over five.
         const attach = links.has(post.link.toLowerCase()) || links.size < THREADS_MAX_LINKS;
         const params = { media_type: 'TEXT', text: post.text, ...(attach && { link_attachment: post.link }) };
-        const container = await graph.post(`${user}/threads`, params, 'prepare', signal);
-        if (!container.ok) return container.result;
-        const containerId = stringField(container.body, 'id');
-        if (!containerId) return { kind: 'retry', reason: 'Threads answered without a media container id' };
-        const ready = await waitUntilFinished(graph, containerId, { status: 'status', detail: 'error_message' }, 'Threads', signal);
-        if (!ready.ok) return ready.result;
-
-        const published = await graph.post(`${user}/threads_publish`, { creation_id: containerId }, 'publish', signal);
-        if (!published.ok) return published.result;
-        const mediaId = stringField(published.body, 'id');
-        if (!mediaId) return { kind: 'in-doubt', reason: 'Threads answered without a post id; check the profile, then `herald retry` or `herald skip`' };
-        const url = await permalinkOf(graph, mediaId, signal);
-        return { kind: 'sent', remoteId: mediaId, ...(url && { url }) };
+        return publishViaContainer(
+          graph,
+          {
+            platform: 'Threads',
+            createPath: `${user}/threads`,
+            publishPath: `${user}/threads_publish`,
+            params,
+            statusFields: { status: 'status', detail: 'error_message' },
+            where: 'the profile',
+          },
+          signal,
+        );
       },
     };
   },
