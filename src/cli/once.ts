@@ -1,5 +1,6 @@
 import { DEFAULT_RETRY_POLICY } from '../delivery/backoff.ts';
-import { DeliveryWorker, type DeliveryEvent } from '../delivery/worker.ts';
+import { resendsSafely } from '../delivery/channels.ts';
+import { DeliveryWorker, SEND_TIMEOUT_MS, type DeliveryEvent } from '../delivery/worker.ts';
 import type { PollResult } from '../feeds/poll.ts';
 import { pollFeeds } from '../scheduler/cycle.ts';
 import { getChannelState } from '../store/channel-state.ts';
@@ -11,7 +12,6 @@ import { postBlock, when } from './format.ts';
 
 /** `once` waits out delays up to this long (retry-after, pacing) before exiting. */
 export const ONCE_MAX_WAIT_MS = 60_000;
-export const SEND_TIMEOUT_MS = 30_000;
 
 export async function onceCommand(opts: GlobalOptions): Promise<number> {
   const app = loadApp(opts);
@@ -19,7 +19,7 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
   const lock = acquireWorkerLock(db, Date.now());
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    reportRecovery(recoverInterrupted(db, (id) => app.channels.find((c) => c.id === id)?.definition.inDoubt === 'resend', Date.now()), out);
+    reportRecovery(recoverInterrupted(db, resendsSafely(app.channels), Date.now()), out);
 
     const polls = await pollFeeds(app.loaded.config.feeds, app.channels, {
       db,

@@ -1,6 +1,6 @@
 import { Daemon } from '../scheduler/daemon.ts';
 import { loadApp, openStore, type GlobalOptions } from './context.ts';
-import { SEND_TIMEOUT_MS } from './once.ts';
+import { SEND_TIMEOUT_MS } from '../delivery/worker.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 

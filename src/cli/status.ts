@@ -1,6 +1,6 @@
 import { allFeedStates } from '../store/feed-state.ts';
 import { getChannelState } from '../store/channel-state.ts';
-import { attemptsOf, countByState, earliestPending, listDeliveries, type Delivery, type DeliveryState } from '../store/deliveries.ts';
+import { attemptsOf, countByState, countPending, earliestPending, listDeliveries, type Delivery, type DeliveryState } from '../store/deliveries.ts';
 import { channelDueAt } from '../delivery/worker.ts';
 import { loadApp, openStore, type GlobalOptions } from './context.ts';
 import { when } from './format.ts';
@@ -26,7 +26,7 @@ export function statusCommand(opts: GlobalOptions): number {
     out('Channels');
     for (const c of app.channels) {
       const state = getChannelState(db, c.id);
-      const pending = listDeliveries(db, { states: ['pending'], channelId: c.id }).length;
+      const pending = countPending(db, c.id);
       const flags = [
         c.config.dryRun ? 'dry run' : undefined,
         state.pausedReason ? `PAUSED: ${state.pausedReason} — fix, then \`herald resume ${c.id}\`` : undefined,

@@ -48,3 +48,8 @@ export function channelRuntimes(
 export function channelsForFeed(channels: ChannelRuntime[], feedId: string): ChannelRuntime[] {
   return channels.filter((c) => !c.config.feeds || c.config.feeds.includes(feedId));
 }
+
+/** For crash recovery: whether the channel's adapter can resend an interrupted send safely. */
+export function resendsSafely(channels: ChannelRuntime[]): (channelId: string) => boolean {
+  return (channelId) => channels.find((c) => c.id === channelId)?.definition.inDoubt === 'resend';
+}

@@ -21,6 +21,9 @@ export interface DeliveryEvent {
   remoteUrl?: string;
 }
 
+/** A send not answered within this is abandoned as in doubt (`once` and `run`). */
+export const SEND_TIMEOUT_MS = 30_000;
+
 export interface WorkerOptions {
   logger: Logger;
   redact: Redactor;

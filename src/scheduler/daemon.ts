@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { DEFAULT_RETRY_POLICY } from '../delivery/backoff.ts';
-import { channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
+import { channelsForFeed, resendsSafely, type ChannelRuntime } from '../delivery/channels.ts';
 import { DeliveryWorker } from '../delivery/worker.ts';
 import { pollFeed, type PollOptions } from '../feeds/poll.ts';
 import { POLL_CONCURRENCY } from './cycle.ts';
@@ -49,7 +49,7 @@ export class Daemon {
     this.log = opts.logger;
     this.lock = acquireWorkerLock(db, Date.now());
     this.heartbeat = setInterval(() => this.lock.refresh(Date.now()), HEARTBEAT_MS);
-    const recovered = recoverInterrupted(db, (id) => opts.channels.find((c) => c.id === id)?.definition.inDoubt === 'resend', Date.now());
+    const recovered = recoverInterrupted(db, resendsSafely(opts.channels), Date.now());
     if (recovered.resent + recovered.inDoubt > 0) this.log.warn(recovered, 'recovered sends interrupted by the last stop');
     this.worker = new DeliveryWorker(db, opts.channels, {
       logger: opts.logger,

@@ -100,6 +100,10 @@ export function earliestPending(db: Db, channelId: string): number | undefined {
   return row?.due ?? undefined;
 }
 
+export function countPending(db: Db, channelId: string): number {
+  return statement<[string], { n: number }>(db, `SELECT COUNT(*) AS n FROM deliveries WHERE channel_id = ? AND state = 'pending'`).get(channelId)!.n;
+}
+
 export function listDeliveries(
   db: Db,
   filter: { states?: DeliveryState[]; channelId?: string; limit?: number } = {},
