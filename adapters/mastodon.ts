@@ -13,7 +13,7 @@ import { UserError } from '../src/errors.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { graphemes } from '../src/render/count.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
-import twttr from 'twitter-text';
+import { twitterText } from './twitter-text.ts';
 
 /** Mastodon's own defaults, used offline (dry run, preview) and for any key an instance leaves out. */
 const DEFAULT_MAX_CHARACTERS = 500;
@@ -35,7 +35,7 @@ const schema = z.strictObject({
     .optional()
     .describe('ISO 639-1 language of the posts'),
   spoilerText: z.string().min(1).optional().describe('Content warning shown before each post (counts toward the limit)'),
-  maxCharacters: z.number().int().positive().optional().describe("Overrides the instance's configuration.statuses.max_characters"),
+  maxCharacters: z.number().int().positive().max(1_000_000, 'at most 1000000').optional().describe("Overrides the instance's configuration.statuses.max_characters"),
   auth: z.strictObject({
     accessToken: z.string().min(1).describe('Token of an application with the write:statuses scope'),
   }),
@@ -69,7 +69,7 @@ function isWhitespaceOrEdge(char: string | undefined): boolean {
 export function mastodonLength(text: string, urlWeight: number, spoilerText = ''): number {
   let countable = '';
   let last = 0;
-  const urls = twttr.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false });
+  const urls = twitterText().extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false });
   for (const { url, indices } of urls.sort((a, b) => a.indices[0] - b.indices[0])) {
     const [start, end] = indices;
     const wholeToken = isWhitespaceOrEdge(text[start - 1]) && isWhitespaceOrEdge(text[end]);

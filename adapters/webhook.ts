@@ -16,7 +16,7 @@ export const TIMESTAMP_HEADER = 'x-herald-timestamp';
 
 const schema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).describe('Where each post is POSTed as JSON'),
-  maxCharacters: z.number().int().positive().default(10_000).describe('Longest post text, in characters (code points)'),
+  maxCharacters: z.number().int().positive().max(1_000_000, 'at most 1000000').default(10_000).describe('Longest post text, in characters (code points)'),
   auth: z.strictObject({
     secret: z
       .string()

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { z } from 'zod';
-import twttr from 'twitter-text';
+import { twitterText } from './twitter-text.ts';
 import type { ApiResponseError, ITwitterApiClientPlugin, SingleTwitterRateLimit, TwitterApi } from 'twitter-api-v2';
 import type { Logger } from 'pino';
 import { defineAdapter, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
@@ -30,7 +30,7 @@ const APP_CONFIG_PROBLEMS = new Set([
 ]);
 
 function weightedLength(text: string): number {
-  return twttr.parseTweet(text).weightedLength;
+  return twitterText().parseTweet(text).weightedLength;
 }
 
 /** Plain text, as X shows it; NFC because X counts (and stores) the normalized form. */
