@@ -8,12 +8,14 @@
  * told from a bug. Two endpoints do not need a client library.
  */
 import { z } from 'zod';
+import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type SendResult } from '../src/platform.ts';
 import { UserError } from '../src/errors.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { graphemes } from '../src/render/count.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
 import { twitterText } from './twitter-text.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 /** Mastodon's own defaults, used offline (dry run, preview) and for any key an instance leaves out. */
 const DEFAULT_MAX_CHARACTERS = 500;
@@ -27,7 +29,7 @@ export interface MastodonLimits {
 }
 
 const schema = z.strictObject({
-  instance: z.url().optional().describe('Alias of apiRoot: the instance, e.g. https://mastodon.social'),
+  instance: urlWithoutCredentials().optional().describe('Alias of apiRoot: the instance, e.g. https://mastodon.social'),
   visibility: z.enum(['public', 'unlisted', 'private']).default('public'),
   language: z
     .string()
@@ -101,7 +103,7 @@ function format(parts: Part[]): string {
 const limitsByInstance = new Map<string, Promise<MastodonLimits>>();
 
 async function readInstance(root: string, version: 'v1' | 'v2'): Promise<Response> {
-  return fetch(`${root}/api/${version}/instance`, {
+  return platformFetch(`${root}/api/${version}/instance`, {
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(INSTANCE_TIMEOUT_MS),
   });
@@ -235,7 +237,7 @@ export const mastodonAdapter = defineAdapter({
         };
         let res: Response;
         try {
-          res = await fetch(`${root}/api/v1/statuses`, {
+          res = await platformFetch(`${root}/api/v1/statuses`, {
             method: 'POST',
             headers: {
               authorization: `Bearer ${channel.auth.accessToken}`,

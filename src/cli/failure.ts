@@ -5,7 +5,7 @@
  */
 import { ConfigError, formatProblem, OperationalError, UserError } from '../errors.ts';
 import { redactKnownSecrets } from '../redact.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../version.ts';
 
 export const EXIT_RUNTIME = 1;
 export const EXIT_USAGE = 2;

@@ -56,5 +56,5 @@ const HELP: Record<string, { examples: string[]; exits: string[] }> = {
 export function helpText(command: string): string {
   const help = HELP[command];
   if (!help) return '';
-  return ['', 'Examples:', ...help.examples.map((e) => `  $ ${e}`), '', 'Exit codes:', ...help.exits.map((e) => `  ${e}`)].join('\n');
+  return ['', 'Examples:', ...help.examples.map((e) => `  $ ${e}`), '', 'Exit codes:', ...help.exits.map((e) => `  ${e}`), ''].join('\n');
 }

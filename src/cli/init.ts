@@ -4,7 +4,7 @@ import { OperationalError, UserError } from '../errors.ts';
 import { decodeFeedBytes } from '../feeds/decode.ts';
 import { discoverFeeds, type DiscoveredFeed } from './discover-feeds.ts';
 import { starterConfig } from './starter-config.ts';
-import { VERSION } from './version.ts';
+import { HERALD_USER_AGENT } from '../version.ts';
 
 export interface InitOptions {
   config?: string;
@@ -44,7 +44,7 @@ async function feedsOf(url: string): Promise<DiscoveredFeed[]> {
   let response: Response;
   try {
     response = await fetch(url, {
-      headers: { 'user-agent': `Herald/${VERSION} (news feed poster; Node.js)`, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
+      headers: { 'user-agent': HERALD_USER_AGENT, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
       signal: AbortSignal.timeout(SITE_TIMEOUT_MS),
     });
   } catch (err) {

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE, reportFor } from './failure.ts';
 import { logLevel, wholeNumber } from './flags.ts';
 import { helpText } from './help.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../version.ts';
 
 type Action = (opts: never) => number | Promise<number>;
 type Options = Record<string, unknown> & { logLevel?: string };

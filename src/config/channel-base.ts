@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { count, timerSeconds } from './bounds.ts';
+import { urlWithoutCredentials } from './url.ts';
 
 /** Keys every channel takes, whatever its platform. */
 export const channelBaseShape = {
@@ -23,7 +24,7 @@ export const channelBaseShape = {
   minIntervalSeconds: timerSeconds().int().min(0).default(0).describe('Spacing between two posts on this channel'),
   maxPerDay: count(100_000).min(1).optional().describe('At most this many posts in any 24 hours'),
   dryRun: z.boolean().default(false).describe('Render and record, send nothing'),
-  apiRoot: z.url().optional().describe('Base URL of the platform API: a proxy, a self-hosted server, or a test fake'),
+  apiRoot: urlWithoutCredentials().optional().describe('Base URL of the platform API: a proxy, a self-hosted server, or a test fake'),
 };
 
 export const channelBaseSchema = z.strictObject(channelBaseShape);

@@ -1,5 +1,0 @@
-// A JSON import, not a read relative to this file: the build copies package.json beside the
-// compiled code, so the same line works from the sources and from dist/.
-import pkg from '../../package.json' with { type: 'json' };
-
-export const VERSION: string = pkg.version;
