@@ -64,12 +64,12 @@ channels:
     minIntervalSeconds: -1
 `);
     expect(problems(file)).toEqual([
+      'feeds.0.url: environment variable MISSING_FEED_URL is not set (set it, or add it to the .env file beside the config)',
+      'feeds.0.schedule: not a valid cron expression (e.g. "*/5 * * * *")',
+      'feeds.0.backfil: unknown key (check the spelling; see config/herald.example.yaml)',
       expect.stringMatching(/^channels\.0\.platform: unknown platform "myspace" \(expected one of: x, telegram, .*console\)$/),
       'channels.1.feeds.0: unknown feed "nope" (feeds are: astanatimes)',
       'channels.1.minIntervalSeconds: Too small: expected number to be >=0',
-      'feeds.0.backfil: unknown key (check the spelling; see config/herald.example.yaml)',
-      'feeds.0.schedule: not a valid cron expression (e.g. "*/5 * * * *")',
-      'feeds.0.url: environment variable MISSING_FEED_URL is not set (set it, or add it to the .env file beside the config)',
     ]);
   });
 
