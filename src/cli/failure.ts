@@ -71,6 +71,7 @@ const ERRNO_ADVICE: Record<string, [string, string]> = {
   EPERM: ['operation not permitted', "let Herald's user read (or write) it, or point Herald elsewhere"],
   EISDIR: ['is a directory, not a file', 'give the path of a file'],
   ENOTDIR: ['a part of the path is not a directory', 'check the path'],
+  EEXIST: ['a file is in the way', 'move it, or choose another path'],
   EROFS: ['the file system is read-only', 'point Herald at a writable place'],
   ENOSPC: ['no space left on the device', 'free some space, then run the command again'],
   EMFILE: ['too many open files', 'raise the limit (`ulimit -n`) or run fewer feeds at once'],
