@@ -82,7 +82,7 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   const substituted = substituteEnv(raw, { ...readDotenv(dotenvFile), ...env });
   learnSecrets(substituted.secrets);
 
-  const parsed = schema.safeParse(substituted.value);
+  const parsed = schema.safeParse(withoutExtensionKeys(substituted.value));
   const problems: ConfigProblem[] = [...substituted.problems];
   if (!parsed.success) {
     // A missing variable already explains whatever the schema says of that value.
@@ -109,6 +109,15 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
  * more than shared defaults need, far less than exhausts memory.
  */
 const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * Top-level keys starting with `x-` are the operator's own (as in Compose files): a place
+ * for anchors that channels and feeds merge in (`x-defaults: &defaults …`, `<<: *defaults`).
+ */
+function withoutExtensionKeys(config: unknown): unknown {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return config;
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !key.startsWith('x-')));
+}
 
 /** The .env beside the config, if there is one; one that cannot be read is the user's to fix. */
 function readDotenv(file: string): Record<string, string> {
