@@ -48,7 +48,7 @@ channels:
 
 function feedEntry(feed: DiscoveredFeed, id: string): string {
   return [
-    `  - id: ${id}${feed.title ? `                # ${feed.title.replace(/[\r\n]+/g, ' ')}` : ''}`,
+    `  - id: ${JSON.stringify(id)}${feed.title ? `                # ${feed.title.replace(/[\r\n]+/g, ' ')}` : ''}`,
     `    url: ${JSON.stringify(feed.url)}`,
     '    schedule: "*/5 * * * *"       # cron; every 5 minutes',
     '    backfill: 0                  # first poll: post only the newest N items, mark the rest seen',
@@ -57,7 +57,8 @@ function feedEntry(feed: DiscoveredFeed, id: string): string {
 
 /** Ids from the site's name and each feed's title, unique and made of the characters ids allow. */
 function feedIds(feeds: DiscoveredFeed[], site: string | undefined): string[] {
-  const host = site && URL.canParse(site) ? new URL(site).hostname.replace(/^www\./, '').split('.')[0] : undefined;
+  const hostname = site && URL.canParse(site) ? new URL(site).hostname : '';
+  const host = /[a-z]/i.test(hostname) && !hostname.includes(':') ? hostname.replace(/^www\./, '').split('.')[0] : undefined;
   const used = new Set<string>();
   return feeds.map((feed, i) => {
     const base = slug(i === 0 ? (host ?? 'news') : (feed.title ?? `${host ?? 'feed'}-${i + 1}`)) || `feed-${i + 1}`;
