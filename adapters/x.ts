@@ -41,7 +41,7 @@ function weightedLength(text: string): number {
  * only when the handle follows the sign at once, and treats "＠handle" as a mention, so the
  * fullwidth sign is no way out.
  */
-const MENTION_SIGN = /[@＠](?=[A-Za-z0-9_])/g;
+const MENTION_SIGN = /(?<![\p{L}\p{N}_])[@＠](?=[A-Za-z0-9_])/gu;
 const ARTICLE_TEXT: ReadonlySet<Part['kind']> = new Set(['title', 'summary', 'author', 'categories']);
 
 /** Plain text, as X shows it; NFC because X counts (and stores) the normalized form. */
