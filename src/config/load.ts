@@ -69,10 +69,14 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   try {
     raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    if (!(err instanceof ReferenceError)) throw err;
-    throw new ConfigError(file, [
-      { path: '', message: `YAML: aliases (*name) expand to too much (${err.message.replace(/:.*$/, '')}); write the repeated values out, or use fewer nested aliases` },
-    ]);
+    if (!(err instanceof Error)) throw err;
+    const message =
+      err instanceof ReferenceError
+        ? `YAML: aliases (*name) expand to too much (${err.message.replace(/:.*$/, '')}); write the repeated values out, or use fewer nested aliases`
+        : /merge/i.test(err.message)
+          ? `YAML: ${withoutSource(err.message)}: a "<<" key takes an alias of a mapping, as in <<: *defaults`
+          : `YAML: ${withoutSource(err.message)}`;
+    throw new ConfigError(file, [{ path: '', message }]);
   }
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, [{ path: '', message: 'the config file is empty: it needs `feeds` and `channels` (see config/herald.example.yaml)' }]);

@@ -78,6 +78,12 @@ channels:
     expect(problems(write('feeds: [\n  - id: a\nchannels: x: y\n'))[0]).toMatch(/^: YAML syntax error at line \d+, column \d+/);
   });
 
+  it('explains a merge key that does not name a mapping', () => {
+    expect(problems(write(`${MINIMAL}x-defaults: &d just text\nx-use:\n  <<: *d\n`))).toEqual([
+      ': YAML: Merge sources must be maps or map aliases: a "<<" key takes an alias of a mapping, as in <<: *defaults',
+    ]);
+  });
+
   it('collects values under auth as secrets', () => {
     const file = write(`${MINIMAL}    dryRun: true\n`);
     expect(loadConfig(file, configSchema, {}).secrets).toEqual([]);
