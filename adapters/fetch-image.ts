@@ -1,4 +1,5 @@
 /** Downloads an article image for an adapter to upload, refusing anything that is not an image or too large. */
+import { platformFetch } from './platform-fetch.ts';
 
 export interface DownloadedImage {
   data: Buffer;
@@ -12,7 +13,7 @@ function megabytes(bytes: number): string {
 
 /** The image at `url`; throws an Error saying what was wrong (status, type, size). */
 export async function fetchImage(url: string, opts: { maxBytes: number; signal: AbortSignal }): Promise<DownloadedImage> {
-  const res = await fetch(url, { signal: opts.signal, redirect: 'follow' });
+  const res = await platformFetch(url, { signal: opts.signal, redirect: 'follow' });
   const body = res.body;
   const contentType = (res.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
   const tooLarge = new Error(`image ${url} is larger than ${megabytes(opts.maxBytes)}`);

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendResult } from '../src/platform.ts';
 import type { Redactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 export interface GraphError {
   message?: string;
@@ -160,7 +161,7 @@ export class GraphApi {
     let response: Response;
     let body: unknown;
     try {
-      response = await fetch(url, init);
+      response = await platformFetch(url, init);
       const text = await response.text();
       try {
         body = text ? JSON.parse(text) : undefined;

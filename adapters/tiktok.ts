@@ -12,6 +12,7 @@ import { utf16 } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 export const TIKTOK_API_ROOT = 'https://open.tiktokapis.com';
 /** "The maximum length for photo posts is 90 in UTF-16 runes." */
@@ -117,7 +118,7 @@ export const tiktokAdapter = defineAdapter({
       for (const delay of STATUS_DELAYS_MS) {
         try {
           await sleep(delay, undefined, { signal });
-          const response = await fetch(`${root}/v2/post/publish/status/fetch/`, {
+          const response = await platformFetch(`${root}/v2/post/publish/status/fetch/`, {
             method: 'POST',
             headers,
             body: JSON.stringify({ publish_id: publishId }),
@@ -159,7 +160,7 @@ export const tiktokAdapter = defineAdapter({
         let response: Response;
         let answer: TikTokAnswer | undefined;
         try {
-          response = await fetch(`${root}/v2/post/publish/content/init/`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+          response = await platformFetch(`${root}/v2/post/publish/content/init/`, { method: 'POST', headers, body: JSON.stringify(body), signal });
           answer = (await response.json().catch(() => undefined)) as TikTokAnswer | undefined;
         } catch (err) {
           if (wasNeverSent(err)) return scrub({ kind: 'retry', reason: `TikTok could not be reached at ${root}: ${describeError(err)}` });

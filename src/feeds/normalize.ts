@@ -79,6 +79,17 @@ function firstFound(texts: (string | undefined)[], read: (text: string) => strin
 }
 
 /** A string, or the text of an element xml2js returned as `{_: text, $: attributes}`. */
+export type SkipReason = 'no link' | 'unsafe link' | 'no title';
+
+/** Why `normalizeItem` found no Article in the item. */
+export function whySkipped(item: RawItem, context: FeedContext): SkipReason {
+  const titleSource = textOf(item.title);
+  if (!(titleSource === undefined ? '' : plainText(titleSource))) return 'no title';
+  const links = [textOf(item.link), textOf(item.guid), textOf(item.id)].map((l) => l?.trim()).filter((l): l is string => !!l);
+  const unsafe = links.some((l) => /^[a-z][a-z0-9+.-]*:/i.test(l) && !/^https?:/i.test(l) && normalizeLink(l, context.base) === undefined);
+  return unsafe ? 'unsafe link' : 'no link';
+}
+
 function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object' && '_' in value && typeof value._ === 'string') return value._;

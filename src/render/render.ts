@@ -71,6 +71,12 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
   return { ...c, title: title ?? '' };
 }
 
+/**
+ * Directional overrides, embeddings and isolates (and the marks): in a post they can make
+ * text read other than it is (a link shown reversed) or spill over what follows it.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
 /** The post for `article` on a channel of a platform with `rules`, or why there can be none. */
 export function renderPost(article: Article, channel: ChannelBase, rules: PlatformRules): RenderOutcome {
   const template = channel.template ?? rules.defaultTemplate;
@@ -92,7 +98,7 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
         hashtags: c.hashtags.join(' '),
         author: c.author,
         categories: c.categories.join(', '),
-      }),
+      }).map((p) => ({ ...p, text: p.text.replace(BIDI_CONTROLS, '') })),
       { link },
     );
   const post = (layout: Layout, c: Content, shortened: boolean): RenderOutcome => {

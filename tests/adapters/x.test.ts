@@ -93,6 +93,21 @@ describe('x adapter: config and rules', () => {
     );
     expect(text).toBe(`Café <b>&amp;</b>\n${LINK}`);
   });
+
+  it("neutralizes @handles in the article's text with a word joiner, so X links and notifies nobody; the template's own stay", async () => {
+    const { rules } = await xAdapter.create(channelFor({}), offlineContext());
+    const text = rules.format!(
+      [
+        { kind: 'literal', text: 'via @AstanaTimes: ' },
+        { kind: 'title', text: '@elonmusk replies to ＠Tokayev, mail news@astanatimes.com' },
+        { kind: 'literal', text: '\n' },
+        { kind: 'summary', text: 'As @jack said.' },
+      ],
+      { link: LINK },
+    );
+    expect(text).toBe('via @AstanaTimes: @\u2060elonmusk replies to ＠\u2060Tokayev, mail news@astanatimes.com\nAs @\u2060jack said.');
+    expect(twttr.extractMentions(text)).toEqual(['AstanaTimes']);
+  });
 });
 
 describe('x adapter: counting matches twitter-text conformance (validate.yml)', () => {

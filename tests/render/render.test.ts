@@ -102,6 +102,15 @@ describe('renderPost: the post as it is', () => {
   });
 });
 
+describe('renderPost: bidi controls', () => {
+  it('strips directional overrides, embeddings, isolates and marks from what is posted, and counts without them', () => {
+    const article = { ...ARTICLE, title: 'Breaking\u202E moc.elpmaxe\u202C \u2067news\u2069\u200F', summary: 'ok\u061C' };
+    const post = posted(renderPost(article, channel({ template: '{title} {summary}' }), rulesWith([budget('chars', 500, (t) => [...t].length)])));
+    expect(post.text).toBe('Breaking moc.elpmaxe news ok');
+    expect(post.lengths[0]!.length).toBe(28);
+  });
+});
+
 describe('renderPost: fitting', () => {
   it('drops the hashtags, then cuts the summary at a word, to fit 500 graphemes (Mastodon)', () => {
     const post = posted(renderPost(ARTICLE, channel(), rulesWith([budget('graphemes', 500, graphemes)])));
