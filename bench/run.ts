@@ -37,7 +37,7 @@ import { claim, settle } from '../src/store/outbox.ts';
 import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CORPUS = path.resolve(ROOT, '../shared/corpus/feeds');
+const CORPUS = path.join(ROOT, 'tests/fixtures/feeds');
 const FIXTURE = path.join(ROOT, 'tests/fixtures/astanatimes-feed.xml');
 
 const RENDER_ARTICLES = 3_000;

@@ -96,7 +96,7 @@ describe('x adapter: config and rules', () => {
 });
 
 describe('x adapter: counting matches twitter-text conformance (validate.yml)', () => {
-  const corpus = parseYaml(readFileSync('/work/shared/corpus/twitter-text/validate.yml', 'utf8')) as {
+  const corpus = parseYaml(readFileSync(new URL('../fixtures/twitter-text/validate.yml', import.meta.url), 'utf8')) as {
     tests: Record<string, { description: string; text: string; expected: { weightedLength: number; valid: boolean } }[]>;
   };
   // X counts with config v3 (emoji sequences weigh 2). WeightedTweetsCounterTest holds the
