@@ -9,6 +9,8 @@ export interface TextBlock {
   lines: string[];
   /** The text sat inside a `<p>`. */
   inParagraph: boolean;
+  /** Every character of the text was a link's (a "Read more" or a site-name line). */
+  linkOnly: boolean;
 }
 
 export type SkipElement = (name: string, attributes: Record<string, string>) => boolean;
@@ -54,6 +56,8 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
   const open: { name: string; skipped: boolean }[] = [];
   let skippedDepth = 0;
   let paragraphDepth = 0;
+  let linkDepth = 0;
+  let textOutsideLinks = false;
   let lines: string[] = [];
   let line = '';
   let inParagraph = false;
@@ -66,12 +70,13 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
   };
   const endBlock = () => {
     endLine();
-    if (lines.length > 0 && !visit({ lines, inParagraph })) {
+    if (lines.length > 0 && !visit({ lines, inParagraph, linkOnly: !textOutsideLinks })) {
       stopped = true;
       parser.pause();
     }
     lines = [];
     inParagraph = false;
+    textOutsideLinks = false;
   };
 
   const parser = new Parser(
@@ -87,6 +92,7 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
         if (BLOCK_ELEMENTS.has(name)) endBlock();
         else if (name === 'br') endLine();
         if (name === 'p') paragraphDepth += 1;
+        if (name === 'a') linkDepth += 1;
       },
       onclosetag(name) {
         if (stopped) return;
@@ -98,10 +104,12 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
         }
         if (BLOCK_ELEMENTS.has(name)) endBlock();
         if (name === 'p') paragraphDepth -= 1;
+        if (name === 'a') linkDepth = Math.max(0, linkDepth - 1);
       },
       ontext(text) {
         if (stopped || skippedDepth > 0) return;
         if (!line.trim() && lines.length === 0) inParagraph = paragraphDepth > 0;
+        if (linkDepth === 0 && text.trim()) textOutsideLinks = true;
         line += text;
       },
     },

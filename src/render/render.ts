@@ -109,6 +109,7 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
         summary: c.summary,
         hashtags: shown.has('hashtags') ? c.hashtags : [],
         ...(article.imageUrl !== undefined && { imageUrl: article.imageUrl }),
+        ...(article.imageUrl !== undefined && article.imageAlt !== undefined && { imageAlt: article.imageAlt }),
         ...(article.publishedAt !== undefined && { publishedAt: article.publishedAt }),
         source: {
           id: article.id,

@@ -6,7 +6,7 @@ import { decodeHTML } from 'entities';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '../../src/feeds/decode.ts';
 import { visitHtmlBlocks } from '../../src/feeds/html-text.ts';
-import { isNonProse, leadFromHtml, storyText } from '../../src/feeds/lead.ts';
+import { isNonProse, leadCandidate, leadFromHtml } from '../../src/feeds/lead.ts';
 import { repairXml } from '../../src/feeds/xml-repair.ts';
 
 /** The outlet's article as it publishes it: its item in the fixture feed, one paragraph per element. */
@@ -79,20 +79,21 @@ describe('leadFromHtml on WordPress markup', () => {
     expect(leadFromHtml(html)).toBe(story);
   });
 
-  it('uses a plain description without <p>, dropping the " [&#8230;]" WordPress adds', () => {
+  it('uses a plain description without <p>: a cut excerpt keeps its whole sentences, else ends with "…"', () => {
     expect(leadFromHtml('Kazakhstan&#8217;s wrestlers won four medals in Bishkek. [&#8230;]')).toBe(
       'Kazakhstan’s wrestlers won four medals in Bishkek.',
     );
-    expect(leadFromHtml('The team won four medals in Bishkek, the committee &hellip;')).toBe('The team won four medals in Bishkek, the committee');
+    expect(leadFromHtml('The team won four medals in Bishkek, the committee &hellip;')).toBe('The team won four medals in Bishkek, the committee…');
+    expect(leadFromHtml('The team won four medals in Bishkek. The committee said [&#8230;]')).toBe('The team won four medals in Bishkek.');
     expect(leadFromHtml('The team won four medals... <a href="/x">Continue reading <span>Wrestlers</span></a>')).toBe(
-      'The team won four medals...',
+      'The team won four medals…',
     );
   });
 
   it('takes the excerpt, not "The post … appeared first on …", from a WordPress description', () => {
     const description = `<p>ASTANA – The parties discussed cooperation between Kazakhstan and [&#8230;]</p>\n${appearedFirst}`;
-    expect(leadFromHtml(description)).toBe('ASTANA – The parties discussed cooperation between Kazakhstan and');
-    expect(leadFromHtml('Excerpt of the story [&#8230;] The post Title appeared first on The Astana Times.')).toBe('Excerpt of the story');
+    expect(leadFromHtml(description)).toBe('ASTANA – The parties discussed cooperation between Kazakhstan and…');
+    expect(leadFromHtml('Excerpt of the long story [&#8230;] The post Title appeared first on The Astana Times.')).toBe('Excerpt of the long story…');
   });
 
   it('keeps line breaks inside a paragraph as spaces and decodes entities', () => {
@@ -106,8 +107,8 @@ describe('leadFromHtml on WordPress markup', () => {
 });
 
 describe('leadFromHtml properties', () => {
-  const word = fc.stringMatching(/^[A-Za-z]{1,10}$/);
-  const sentence = fc.array(word, { minLength: 3, maxLength: 12 }).map((w) => `ASTANA – ${w.join(' ')}.`);
+  const word = fc.stringMatching(/^[a-z]{3,10}$/);
+  const sentence = fc.array(word, { minLength: 4, maxLength: 12 }).map((w) => `ASTANA – ${w.join(' ')}.`);
   const boilerplate = fc.constantFrom(
     `<p>${credit}</p>`,
     `<p><em>Photo: Akorda press service</em></p>`,
@@ -154,7 +155,7 @@ describe('leadFromHtml properties', () => {
 function leadOfWholeDocument(html: string): string {
   const candidates: { text: string; inParagraph: boolean }[] = [];
   visitHtmlBlocks(html, isNonProse, (block) => {
-    candidates.push({ text: storyText(block), inParagraph: block.inParagraph });
+    candidates.push({ text: leadCandidate(block, ''), inParagraph: block.inParagraph });
     return true;
   });
   const withText = candidates.filter((c) => c.text !== '');
