@@ -26,7 +26,17 @@ const REDIRECT_LINK = [
   /^https?:\/\/[^/]+\/~r\/[^/]+\/~3\//i,
   /^https?:\/\/(?:feed\.[^/]+|[^/]*feedpress\.me)\/link\/\d+\/\d+\//i,
   /^https?:\/\/news\.google\.com\/(?:rss\/|__i\/rss\/rd\/)?articles\//i,
+  // Google Alerts and Facebook outbound links: the target is a query parameter.
+  /^https?:\/\/(?:www\.)?google\.[a-z.]+\/url\?/i,
+  /^https?:\/\/l\.facebook\.com\/l\.php\?/i,
 ];
+
+/** The target of a redirect that carries it as a query parameter (`url=`, `q=`, `u=`). */
+function queryTarget(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const params = new URL(url).searchParams;
+  return ['url', 'q', 'u'].map((name) => params.get(name)).find((value) => value !== null && /^https?:\/\//i.test(value)) ?? undefined;
+}
 
 export function isRedirectLink(url: string): boolean {
   return REDIRECT_LINK.some((re) => re.test(url));
@@ -52,7 +62,9 @@ export function articleLink(candidates: LinkCandidates, base: string | undefined
   const published = candidates.link === undefined ? undefined : normalizeLink(candidates.link, base);
   const ordered = [
     candidates.origLink,
-    ...(published && isRedirectLink(published.absolute) ? [googleNewsTarget(published.absolute), ...candidates.alternates, candidates.permalinkGuid] : []),
+    ...(published && isRedirectLink(published.absolute)
+      ? [googleNewsTarget(published.absolute), queryTarget(published.absolute), ...candidates.alternates, candidates.permalinkGuid]
+      : []),
   ];
   for (const candidate of ordered) {
     const link = candidate === undefined ? undefined : normalizeLink(candidate, base);

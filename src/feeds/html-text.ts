@@ -2,6 +2,7 @@
  * Plain text out of the HTML found in feeds, with a real HTML parser (htmlparser2):
  * entities decoded, tags stripped, whitespace collapsed.
  */
+import { decodeHTML } from 'entities';
 import { Parser } from 'htmlparser2';
 
 /** A run of text between block-level boundaries, split into lines at `<br>`. */
@@ -31,6 +32,14 @@ const NON_TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 's
 const MARKUP_OR_ENTITY = /[<&]/;
 /** Whitespace that is not already a single space (most text has none, and replacing is slow). */
 const SPACE_TO_COLLAPSE = /[^\S ]| {2}/;
+
+const ESCAPED_MARKUP = /&lt;\/?(?:p|div|br|a|span|img|em|strong|ul|ol|li|h[1-6])(?:\s|\/?&gt;)/i;
+const MARKUP = /<\/?(?:p|div|br|a|span|img)[\s>/]/i;
+
+/** HTML escaped twice over (reddit, some CMS exports: "&lt;p&gt;…") as HTML; any other text as it is. */
+export function unescapedMarkup(html: string): string {
+  return ESCAPED_MARKUP.test(html) && !MARKUP.test(html) ? decodeHTML(html) : html;
+}
 
 export function collapseWhitespace(text: string): string {
   return (SPACE_TO_COLLAPSE.test(text) ? text.replace(/\s+/g, ' ') : text).trim();

@@ -16,6 +16,8 @@ const CREDIT_TAIL = [
 /** A file name or a placeholder, not a description: "IMG_1234.jpg", "image", "photo". */
 const NOT_A_DESCRIPTION = /^(?:[\w-]+\.(?:jpe?g|png|gif|webp|avif)|image|img|photo|picture|foto|thumbnail|featured image|untitled)$/i;
 const MIN_WORDS = 2;
+/** "By Jane Doe", "Photo by …": who took it, not what it shows. */
+const CREDIT_LED = /^(?:[Bb]y|[Pp]hoto(?:graph)? by|[Ff]oto(?:s)? (?:von|de|di))\s+\p{Lu}/u;
 
 export function withoutCredit(caption: string): string {
   let text = caption.trim();
@@ -39,7 +41,7 @@ export function imageAltOf(sources: AltSources, title: string): string | undefin
   for (const raw of [sources.mediaDescription, sources.alt, sources.caption]) {
     if (raw === undefined) continue;
     const text = withoutCredit(repairMojibake(raw.replace(/\s+/g, ' ')));
-    if (!text || NOT_A_DESCRIPTION.test(text) || text.toLowerCase() === headline) continue;
+    if (!text || NOT_A_DESCRIPTION.test(text) || CREDIT_LED.test(text) || text.toLowerCase() === headline) continue;
     if (text.split(' ').length < MIN_WORDS) continue;
     return text;
   }

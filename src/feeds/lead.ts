@@ -23,7 +23,7 @@ const CREDIT_LABEL = new RegExp(
 );
 /** "By Jane Doe", "Por Dra Maribel Aponte García", "Von Max Muster": a short line naming people (tested with its first letter lower-cased). */
 const BYLINE = /^(?:by|written by|reported by|from|von|par|por|di|door|av|af|przez|от|автор:?)\s+\p{Lu}[^.!?]*$/u;
-const BYLINE_MAX_WORDS = 7;
+const BYLINE_MAX_WORDS = 16;
 
 /** Lines that are never the story, tested on each line of a paragraph. */
 const BOILERPLATE_LINES: RegExp[] = [
@@ -48,6 +48,10 @@ const BOILERPLATE_LINES: RegExp[] = [
 const GREETING =
   /^(?:dear|hello|hi|hey|greetings|good (?:morning|afternoon|evening)|welcome|liebe[rs]?|sehr geehrte[rn]?|hallo|chers?|chères?|bonjour|bonsoir|querid[oa]s?|estimad[oa]s?|hola|car[ie]|gentili|ciao|дорог(?:ие|ой|ая)|уважаем(?:ые|ый|ая)|здравствуйте|привет|құрметті|сәлем)(?=[\s,!:.]|$)/iu;
 const GREETING_MAX_WORDS = 8;
+/** The salutation opening a longer paragraph: "Hello all,", "Hi everyone!", "Hello Homelab-community!". */
+const GREETING_PREFIX = new RegExp(`${GREETING.source.replace(/\(\?=.*\)$/, '')}(?:\\s+[^\\s,!:.]+){0,3}\\s*[,!:.]+\\s+`, 'iu');
+/** "by Sonal Shah on behalf of the GTAC Committee Our goal…": a byline run into the paragraph, where the name ends is unknown. */
+const BYLINE_LED = /^(?:by|por|von|par)\s+\p{Lu}[\p{Ll}'’-]+(?:\s+\p{Lu}[\p{Ll}.'’-]*)+/u;
 
 /** "ASTANA –", "WASHINGTON (Reuters) -", "May 20, 2024", "07.01.2017": a dateline or a date with nothing after it. */
 const DATELINE_ALONE = /^\p{Lu}[\p{L}\p{M} .,'’()/]{0,48}\s*[–—-]+$/u;
@@ -133,9 +137,24 @@ export function isNonProse(name: string, attributes: Record<string, string>): bo
 /** A block's text if it can be the lead of an article headlined `title`, else ''. */
 export function leadCandidate(block: TextBlock, title: string): string {
   if (block.linkOnly) return '';
-  const text = storyText(block);
+  const text = withoutSalutation(storyText(block));
   if (!text || !isSentenceBearing(text) || repeatsHeadline(text, title) || isGreeting(text) || isKeywordList(text)) return '';
+  if (BYLINE_LED.test(lowerFirst(text))) return '';
   return text;
+}
+
+function lowerFirst(text: string): string {
+  return text.replace(/^\p{L}/u, (first) => first.toLowerCase());
+}
+
+/** "Hi i’m looking…": a greeting word run into the sentence. */
+const BARE_GREETING = /^(?:hi|hello|hey)\s+(?=\p{Ll})/iu;
+
+/** A paragraph that opens with a salutation ("Hello, dear readers!") keeps what follows it, capitalized. */
+function withoutSalutation(text: string): string {
+  let rest = text;
+  for (let salutation; (salutation = GREETING_PREFIX.exec(rest) ?? BARE_GREETING.exec(rest)); ) rest = rest.slice(salutation[0].length);
+  return rest === text ? text : rest.replace(/^\p{Ll}/u, (first) => first.toUpperCase());
 }
 
 /** A block's text without its boilerplate lines, continuation marks and keyword tail; '' when nothing is left. */
@@ -153,7 +172,7 @@ function wordCount(text: string): number {
 }
 
 function isByline(line: string): boolean {
-  return wordCount(line) <= BYLINE_MAX_WORDS && BYLINE.test(line.replace(/^\p{L}/u, (first) => first.toLowerCase()));
+  return wordCount(line) <= BYLINE_MAX_WORDS && BYLINE.test(lowerFirst(line));
 }
 
 function isSentenceBearing(text: string): boolean {

@@ -8,7 +8,7 @@ import { articleLink } from './article-link.ts';
 import { leadOf } from './lead.ts';
 import { normalizeLink } from './link.ts';
 import { isoDate } from './date.ts';
-import { collapseWhitespace, plainText } from './html-text.ts';
+import { collapseWhitespace, plainText, unescapedMarkup } from './html-text.ts';
 import { declaredPixels, firstImage, isArticleImage, isDeclaredTooSmall } from './image.ts';
 import { imageAltOf } from './image-alt.ts';
 import { repairMojibake } from './mojibake.ts';
@@ -60,7 +60,10 @@ export function normalizeItem(item: RawItem, context: FeedContext): Article | un
   const link = linkOf(item, guid, context.base);
   if (!link) return undefined;
 
-  const html = [item['content:encoded'], item.content, item.summary].map(textOf);
+  const html = [item['content:encoded'], item.content, item.summary].map((value) => {
+    const source = textOf(value);
+    return source === undefined ? undefined : unescapedMarkup(source);
+  });
   const author = firstFound([item.creator, item.author].map(textOf), text);
   const publishedAt = firstFound([item.pubDate, item.date, item.isoDate].map(textOf), isoDate);
   const image = imageOf(item, html, link.absolute);

@@ -119,16 +119,25 @@ describe('renderPost: fitting', () => {
     expect(post.text).toBe(`${ARTICLE.title}\n\nKazakhstan and the US met in Astana.\n\n${TAGGED_LINK}`);
   });
 
+  it('drops a lead that would be cut to fewer than four words, rather than post a stub', () => {
+    const article = { ...ARTICLE, summary: 'Astana hosts the third meeting of the dialogue on reforms.' };
+    const stub = posted(renderPost({ ...article, summary: 'Astana hosts the…' }, channel(), rulesWith([budget('chars', 1000, (t) => t.length)])));
+    const room = stub.text.length;
+    const post = posted(renderPost(article, channel(), rulesWith([budget('chars', room, (t) => t.length)])));
+    expect(post.summary).toBe('');
+    expect(post.title).toBe(ARTICLE.title);
+  });
+
   it('counts UTF-16 code units where the platform does, never splitting a surrogate pair', () => {
     const article = {
       ...ARTICLE,
       title: '🇰🇿🤝🇺🇸 Kazakhstan, US hold 𝐡𝐮𝐦𝐚𝐧 𝐫𝐢𝐠𝐡𝐭𝐬 dialogue',
       summary: '𝐀𝐬𝐭𝐚𝐧𝐚 𝐡𝐨𝐬𝐭𝐬 𝐭𝐡𝐞 𝐭𝐡𝐢𝐫𝐝 𝐦𝐞𝐞𝐭𝐢𝐧𝐠 𝐨𝐟 𝐭𝐡𝐞 𝐝𝐢𝐚𝐥𝐨𝐠𝐮𝐞 𝐨𝐧 𝐫𝐞𝐟𝐨𝐫𝐦𝐬',
     };
-    const post = posted(renderPost(article, channel(), rulesWith([budget('UTF-16', 250, utf16)])));
-    expect(post.text).toBe(`${article.title}\n\n𝐀𝐬𝐭𝐚𝐧𝐚 𝐡𝐨𝐬𝐭𝐬 𝐭𝐡𝐞…\n\n${TAGGED_LINK}`);
-    expect(post.lengths).toEqual([{ unit: 'UTF-16', length: 244, limit: 250 }]);
-    expect(graphemes(post.text)).toBe(212);
+    const post = posted(renderPost(article, channel(), rulesWith([budget('UTF-16', 260, utf16)])));
+    expect(post.text).toBe(`${article.title}\n\n𝐀𝐬𝐭𝐚𝐧𝐚 𝐡𝐨𝐬𝐭𝐬 𝐭𝐡𝐞 𝐭𝐡𝐢𝐫𝐝…\n\n${TAGGED_LINK}`);
+    expect(post.lengths).toEqual([{ unit: 'UTF-16', length: 255, limit: 260 }]);
+    expect(graphemes(post.text)).toBe(218);
     expect(post.text).not.toMatch(/\p{Cs}/u);
   });
 
