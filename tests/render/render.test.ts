@@ -120,7 +120,7 @@ describe('renderPost: fitting', () => {
   });
 
   it('drops a lead that would be cut to fewer than four words, rather than post a stub', () => {
-    const article = { ...ARTICLE, summary: 'Astana hosts the third meeting of the dialogue on reforms.' };
+    const article = { ...ARTICLE, categories: [], summary: 'Astana hosts the third meeting of the dialogue on reforms.' };
     const stub = posted(renderPost({ ...article, summary: 'Astana hosts the…' }, channel(), rulesWith([budget('chars', 1000, (t) => t.length)])));
     const room = stub.text.length;
     const post = posted(renderPost(article, channel(), rulesWith([budget('chars', room, (t) => t.length)])));
