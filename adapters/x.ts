@@ -182,25 +182,38 @@ function failureOutcome(lib: ErrorClasses, err: unknown, signal: AbortSignal, ap
   return { kind: 'in-doubt', reason: `sending to X failed unexpectedly: ${describeError(err)}` };
 }
 
+/** X's limit for an image description. */
+const ALT_TEXT_MAX = 1000;
+
 interface ImageUpload {
   client: TwitterApi;
   imageUrl: string;
+  imageAlt: string | undefined;
   signal: AbortSignal;
   log: Logger;
   redact: Redactor;
 }
 
 /** The media id of the uploaded article image, or undefined (with a warning) when it cannot be attached. */
-async function uploadImage({ client, imageUrl, signal, log, redact }: ImageUpload): Promise<string | undefined> {
+async function uploadImage({ client, imageUrl, imageAlt, signal, log, redact }: ImageUpload): Promise<string | undefined> {
+  let mediaId: string;
   try {
     const image = await fetchImage(imageUrl, { maxBytes: IMAGE_MAX_BYTES, signal });
     const mediaType = [...IMAGE_TYPES].find((t) => t === image.contentType);
     if (!mediaType) throw new Error(`image ${imageUrl} is "${image.contentType}"; X takes JPEG, PNG, GIF or WebP`);
-    return await client.v2.uploadMedia(image.data, { media_type: mediaType, media_category: 'tweet_image' });
+    mediaId = await client.v2.uploadMedia(image.data, { media_type: mediaType, media_category: 'tweet_image' });
   } catch (err) {
     log.warn({ imageUrl, reason: redact(describeError(err)) }, 'image not attached; posting the text alone');
     return undefined;
   }
+  if (imageAlt) {
+    try {
+      await client.v2.createMediaMetadata(mediaId, { alt_text: { text: [...imageAlt].slice(0, ALT_TEXT_MAX).join('') } });
+    } catch (err) {
+      log.warn({ imageUrl, reason: redact(describeError(err)) }, 'image description not set; posting the image without it');
+    }
+  }
+  return mediaId;
 }
 
 /** Posts to X with OAuth 1.0a user context. */
@@ -233,7 +246,9 @@ export const xAdapter = defineAdapter({
         if (signal.aborted) return { kind: 'retry', reason: 'the send was cancelled before it started' };
         const client = clientFor(signal);
         const mediaId =
-          channel.media && post.imageUrl ? await uploadImage({ client, imageUrl: post.imageUrl, signal, log, redact }) : undefined;
+          channel.media && post.imageUrl
+            ? await uploadImage({ client, imageUrl: post.imageUrl, imageAlt: post.imageAlt, signal, log, redact })
+            : undefined;
         if (signal.aborted) return { kind: 'retry', reason: 'the send was cancelled before the post was sent' };
         try {
           const { data } = await client.v2.tweet({ text: post.text, ...(mediaId && { media: { media_ids: [mediaId] } }) });

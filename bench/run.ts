@@ -39,7 +39,7 @@ import type { HttpCache } from '../src/feeds/fetch.ts';
 import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CORPUS = path.resolve(ROOT, '../shared/corpus/feeds');
+const CORPUS = path.join(ROOT, 'tests/fixtures/feeds');
 const FIXTURE = path.join(ROOT, 'tests/fixtures/astanatimes-feed.xml');
 
 const RENDER_ARTICLES = 3_000;

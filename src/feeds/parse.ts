@@ -80,6 +80,9 @@ function newParser() {
         ['media:thumbnail', 'mediaThumbnail', { keepArray: true }],
         ['media:group', 'mediaGroup', { keepArray: true }],
         ['category', 'atomCategories', { keepArray: true }],
+        ['feedburner:origLink', 'origLink', { keepArray: true }],
+        ['link', 'links', { keepArray: true }],
+        ['guid', 'guidElement', { keepArray: true }],
       ],
     },
   });

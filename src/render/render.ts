@@ -20,6 +20,21 @@ interface Content {
 
 const NOTHING_BUT_THE_LINK: Content = { title: '', summary: '', author: '', categories: [], hashtags: [] };
 
+/** A lead cut shorter than this says nothing ("This is a…", "Mini-Series Premiere!"): it is dropped instead. */
+const MIN_SHORTENED_LEAD_WORDS = 4;
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+
+function comparable(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Whether a shortened lead still tells the reader something the headline does not. */
+function worthShowing(summary: string, title: string): boolean {
+  const words = summary.replace(/…$/, '').split(/\s+/).filter(Boolean);
+  if (words.length < MIN_SHORTENED_LEAD_WORDS && !UNSPACED_SCRIPT.test(summary)) return false;
+  return !comparable(title).startsWith(comparable(summary));
+}
+
 function concatenate(parts: Part[]): string {
   return parts.map((p) => p.text).join('');
 }
@@ -57,7 +72,7 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
   if (shown.has('summary') && c.summary) {
     const base = c;
     const summary = shorten(c.summary, (s) => fits({ ...base, summary: s }), ['sentence', 'word']);
-    if (summary !== undefined) return { ...c, summary };
+    if (summary !== undefined && worthShowing(summary, c.title)) return { ...c, summary };
     c = { ...c, summary: '' };
     if (fits(c)) return c;
   }
@@ -115,6 +130,7 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
         summary: c.summary,
         hashtags: shown.has('hashtags') ? c.hashtags : [],
         ...(article.imageUrl !== undefined && { imageUrl: article.imageUrl }),
+        ...(article.imageUrl !== undefined && article.imageAlt !== undefined && { imageAlt: article.imageAlt }),
         ...(article.publishedAt !== undefined && { publishedAt: article.publishedAt }),
         source: {
           id: article.id,

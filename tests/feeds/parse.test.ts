@@ -127,7 +127,7 @@ describe('parseFeed on real-world breakage', async () => {
     expect(parsed.articles[2]).toMatchObject({
       id: 'https://news.example.kz/2024/05/guid-only/',
       link: 'https://news.example.kz/2024/05/guid-only/',
-      summary: 'Escaped HTML description.',
+      summary: 'Escaped HTML description of the story.',
       imageUrl: 'https://news.example.kz/img/photo',
     });
   });
@@ -168,7 +168,7 @@ describe('parseFeed on other formats', () => {
     <author><name>Staff Report</name></author>
     <category term="Nation"/><category term="Politics"/>
     <summary>Short summary.</summary>
-    <content type="html">&lt;p&gt;Photo: Akorda&lt;/p&gt;&lt;p&gt;The full lead.&lt;/p&gt;</content>
+    <content type="html">&lt;p&gt;Photo: Akorda&lt;/p&gt;&lt;p&gt;The full lead of the story.&lt;/p&gt;</content>
   </entry>
 </feed>`;
     const parsed = await parseFeed(atom, { id: 'atom', url: 'https://news.example.kz/atom.xml' });
@@ -182,7 +182,7 @@ describe('parseFeed on other formats', () => {
           link: 'https://news.example.kz/atom/1',
           linkKey: 'https://news.example.kz/atom/1',
           title: 'Tokayev (Тоқаев) speaks',
-          summary: 'The full lead.',
+          summary: 'The full lead of the story.',
           categories: ['Nation', 'Politics'],
           author: 'Staff Report',
           publishedAt: '2024-05-22T04:30:00.000Z',
