@@ -57,7 +57,7 @@ export const facebookAdapter = defineAdapter({
         if (!reply.ok) return reply.result;
         // A photo answers {id: photo id, post_id: page-id_post-id}; a feed post {id: page-id_post-id}.
         const postId = stringField(reply.body, 'post_id') ?? stringField(reply.body, 'id');
-        if (!postId) return { kind: 'in-doubt', reason: 'Facebook answered without a post id; check the Page, then `herald retry` or `herald skip`' };
+        if (!postId) return { kind: 'in-doubt', reason: 'Facebook answered without a post id' };
         return { kind: 'sent', remoteId: postId, url: `https://www.facebook.com/${postId}` };
       },
     };

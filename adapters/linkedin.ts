@@ -87,7 +87,7 @@ export function resultForLinkedInError(status: number, error: LinkedInError | un
     return { kind: 'retry', rateLimited: true, ...(afterMs !== undefined && { afterMs }), reason: `LinkedIn: rate limited: ${text}` };
   }
   if (status >= 500) {
-    return { kind: 'in-doubt', reason: `LinkedIn: server error: ${text}; the post may have been published — check the page, then \`herald retry\` or \`herald skip\`` };
+    return { kind: 'in-doubt', reason: `LinkedIn: server error: ${text}; the post may have been published` };
   }
   return { kind: 'permanent', reason: `LinkedIn refused the post: ${text}` };
 }
@@ -190,7 +190,7 @@ export const linkedinAdapter = defineAdapter({
         } catch (err) {
           if (wasNeverSent(err)) return { kind: 'retry', reason: redact(`LinkedIn could not be reached at ${client.root}: ${describeError(err)}`) };
           const why = signal.aborted ? 'the request was cut off (timeout or shutdown)' : describeError(err);
-          return { kind: 'in-doubt', reason: redact(`LinkedIn: ${why} after the post was sent; it may have been published — check the page, then \`herald retry\` or \`herald skip\``) };
+          return { kind: 'in-doubt', reason: redact(`LinkedIn: ${why} after the post was sent; it may have been published`) };
         }
         if (!response.ok) {
           const result = resultForLinkedInError(response.status, answer as LinkedInError | undefined, response.headers, authHint);
