@@ -4,7 +4,7 @@ import { parseFeed, type SkippedItem } from '../feeds/parse.ts';
 import { renderPost } from '../render/render.ts';
 import type { Article } from '../article.ts';
 import { loadApp, type GlobalOptions } from './context.ts';
-import { postBlock } from './format.ts';
+import { describeItem, postBlock } from './format.ts';
 import { UserError } from '../errors.ts';
 
 export interface PreviewOptions extends GlobalOptions {
@@ -72,9 +72,6 @@ export async function previewCommand(opts: PreviewOptions): Promise<number> {
   return failed ? 1 : 0;
 }
 
-function describeItem(item: SkippedItem): string {
-  return [item.title ? JSON.stringify(item.title) : '(no title)', item.link ? `<${item.link}>` : undefined].filter(Boolean).join(' ');
-}
 
 function newest(articles: Article[], n: number): Article[] {
   const time = (a: Article) => (a.publishedAt ? Date.parse(a.publishedAt) : 0);
