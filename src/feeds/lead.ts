@@ -65,6 +65,8 @@ const KEYWORD_TAIL = /\s*\((?:[\p{Lu}\d][\p{L}\p{N}.&'’ -]{0,30})(?:,\s*[\p{Lu
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const MIN_LEAD_WORDS = 4;
 const MIN_LEAD_LETTERS = 15;
+/** A Chinese or Japanese character carries about a word: a full sentence can have ten. */
+const MIN_UNSPACED_LEAD_LETTERS = 8;
 
 /** A YouTube description's promotion: links, calls to subscribe or buy, chapter timestamps, hashtags. */
 const PROMOTION =
@@ -177,7 +179,8 @@ function isByline(line: string): boolean {
 
 function isSentenceBearing(text: string): boolean {
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  return letters >= MIN_LEAD_LETTERS && (wordCount(text) >= MIN_LEAD_WORDS || UNSPACED_SCRIPT.test(text));
+  if (UNSPACED_SCRIPT.test(text)) return letters >= MIN_UNSPACED_LEAD_LETTERS;
+  return letters >= MIN_LEAD_LETTERS && wordCount(text) >= MIN_LEAD_WORDS;
 }
 
 function isGreeting(text: string): boolean {

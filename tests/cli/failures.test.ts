@@ -109,14 +109,23 @@ describe('every failure a user can cause ends in one line: what failed, where �
   it('a store folder that cannot be created', async () => {
     const ws = workspace(CONSOLE.replace('feeds:', 'store: ./taken/herald.db\nfeeds:'));
     fs.writeFileSync(path.join(ws.dir, 'taken'), '');
-    const r = await herald(['status', '--config', ws.config]);
+    const r = await herald(['once', '--config', ws.config]);
     expectOneLine(r, 1, `herald: cannot mkdir ${path.join(ws.dir, 'taken')}: a file is in the way (EEXIST) — move it, or choose another path`);
+  });
+
+  it('a read-only command on a store that does not exist yet: says so, creates nothing', async () => {
+    const ws = workspace(CONSOLE.replace('feeds:', 'store: ./mistyped/herald.db\nfeeds:'));
+    for (const command of [['status'], ['history'], ['retry', '1']]) {
+      const r = await herald([...command, '--config', ws.config]);
+      expectOneLine(r, 1, `herald: there is no store at ${path.join(ws.dir, 'mistyped', 'herald.db')} yet — run \`herald once\` or \`herald run\` first, or check \`store\` in the config`);
+    }
+    expect(fs.existsSync(path.join(ws.dir, 'mistyped'))).toBe(false);
   });
 
   it('with --debug, the same line and the stack trace', async () => {
     const ws = workspace(CONSOLE.replace('feeds:', 'store: ./taken/herald.db\nfeeds:'));
     fs.writeFileSync(path.join(ws.dir, 'taken'), '');
-    const r = await herald(['--debug', 'status', '--config', ws.config]);
+    const r = await herald(['--debug', 'once', '--config', ws.config]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^herald: cannot mkdir .*taken: a file is in the way \(EEXIST\) — move it, or choose another path\nError: EEXIST/);
     expect(r.stderr).toMatch(STACK_FRAME);
