@@ -16,6 +16,8 @@ export interface DaemonOptions extends Omit<PollOptions, 'ledger' | 'nextPollAt'
 
 /** Re-examine feeds and queue at least this often: pacing windows open and leases change hands without any event here. */
 const MAX_IDLE_MS = 10_000;
+/** Due feeds claimed in one store round trip; held (leases renewed by the heartbeat) until a polling slot frees. */
+const CLAIM_BATCH = 64;
 
 /**
  * The long-running worker. One timer over the store's next-poll times (each feed's cron
@@ -25,6 +27,8 @@ const MAX_IDLE_MS = 10_000;
  */
 export class Daemon {
   private readonly polling = new Map<string, Promise<void>>();
+  /** Claimed for this worker, waiting for a polling slot. */
+  private readonly claimed: FeedConfig[] = [];
   private readonly aborter = new AbortController();
   private readonly feedIds: string[];
   private readonly byId: Map<string, FeedConfig>;
@@ -55,6 +59,7 @@ export class Daemon {
   /** Stops polling and claiming; waits for sends under way up to the grace period. */
   async stop(): Promise<boolean> {
     this.stopping = true;
+    this.claimed.length = 0;
     clearTimeout(this.wakeTimer);
     clearTimeout(this.pollTimer);
     this.aborter.abort();
@@ -66,27 +71,34 @@ export class Daemon {
     return settled;
   }
 
-  /** Claims the due feeds there is room for, polls them, and sleeps until the next one is due. */
+  /** Polls claimed feeds while there is room, claims the next due batch when none is left, and sleeps until the next one is due. */
   private pollDue(): void {
     if (this.stopping || this.claiming) return;
+    this.startClaimed();
+    if (this.claimed.length > 0 || this.polling.size >= POLL_CONCURRENCY) return;
     this.claiming = true;
     clearTimeout(this.pollTimer);
     void (async () => {
       let delay = MAX_IDLE_MS;
       try {
-        const room = POLL_CONCURRENCY - this.polling.size;
-        const now = Date.now();
-        const claimed = room > 0 ? await this.store.claimFeeds(this.session.id, this.feedIds, now, { dueOnly: true, limit: room }) : [];
-        for (const id of claimed) this.poll(this.byId.get(id)!);
-        const next = await this.store.nextPollAt(this.feedIds, Date.now());
-        delay = Math.min(MAX_IDLE_MS, Math.max(0, (next ?? 0) - Date.now()));
+        const ids = await this.store.claimFeeds(this.session.id, this.feedIds, Date.now(), { dueOnly: true, limit: CLAIM_BATCH });
+        this.claimed.push(...ids.map((id) => this.byId.get(id)!));
+        if (ids.length === 0) {
+          const next = await this.store.nextPollAt(this.feedIds, Date.now());
+          delay = Math.min(MAX_IDLE_MS, Math.max(0, (next ?? 0) - Date.now()));
+        } else delay = 0;
       } catch (err) {
         this.log.warn({ err: this.opts.redact(String(err)) }, 'store unavailable: could not claim feeds; retrying');
       } finally {
         this.claiming = false;
-        if (!this.stopping && this.polling.size < POLL_CONCURRENCY) this.pollTimer = setTimeout(() => this.pollDue(), delay);
+        this.startClaimed();
+        if (!this.stopping && this.claimed.length === 0) this.pollTimer = setTimeout(() => this.pollDue(), delay);
       }
     })();
+  }
+
+  private startClaimed(): void {
+    while (!this.stopping && this.polling.size < POLL_CONCURRENCY && this.claimed.length > 0) this.poll(this.claimed.shift()!);
   }
 
   private poll(feed: FeedConfig): void {

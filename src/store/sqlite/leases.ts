@@ -61,17 +61,29 @@ export function unregister(db: Db, workerId: string): void {
   })();
 }
 
+/** Feed ids this process has made sure have a row, per store: a daemon asks for the same thousands again and again. */
+const ensured = new WeakMap<Db, Set<string>>();
+
+function ensureFeeds(db: Db, feedIds: string[]): void {
+  let known = ensured.get(db);
+  if (!known) ensured.set(db, (known = new Set()));
+  const missing = feedIds.filter((id) => !known.has(id));
+  if (missing.length === 0) return;
+  statement(db, 'INSERT INTO feeds (id) SELECT value FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING').run(JSON.stringify(missing));
+  for (const id of missing) known.add(id);
+}
+
 export function claimFeeds(db: Db, workerId: string, feedIds: string[], now: number, opts: { dueOnly: boolean; limit: number }): string[] {
   return db.transaction(() => {
+    ensureFeeds(db, feedIds);
     const ids = JSON.stringify(feedIds);
-    statement(db, 'INSERT INTO feeds (id) SELECT value FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING').run(ids);
     return statement<unknown[], { id: string }>(
       db,
       `UPDATE feeds SET poll_worker = @worker, poll_lease_until = @until WHERE id IN (
          SELECT id FROM feeds WHERE id IN (SELECT value FROM json_each(@ids))
            AND (poll_worker IS NULL OR poll_lease_until < @now)
            AND (NOT @dueOnly OR next_poll_at IS NULL OR next_poll_at <= @now)
-         ORDER BY next_poll_at IS NOT NULL, next_poll_at LIMIT @limit)
+         ORDER BY next_poll_at LIMIT @limit)
        RETURNING id`,
     )
       .all({ worker: workerId, until: now + LEASE_MS, ids, now, dueOnly: opts.dueOnly ? 1 : 0, limit: opts.limit })

@@ -132,6 +132,7 @@ export const migrations: string[] = [
   ALTER TABLE channels ADD COLUMN blocked_reason TEXT;
   ALTER TABLE feeds ADD COLUMN poll_worker TEXT;
   ALTER TABLE feeds ADD COLUMN poll_lease_until INTEGER;
+  CREATE INDEX feeds_due ON feeds (next_poll_at);
   ALTER TABLE articles ADD COLUMN content_hash TEXT;
 
   DROP TABLE worker_lock;
