@@ -17,6 +17,7 @@ import { defineAdapter, type Part, type RenderedPost, type SendResult } from '..
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { graphemes, utf8Bytes } from '../src/render/count.ts';
 import { fetchImage } from './fetch-image.ts';
+import { readableLink } from '../src/render/link-text.ts';
 import { delayUntil, describeError, wasNeverSent } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
 
@@ -61,17 +62,19 @@ const schema = z.strictObject({
 });
 
 /**
- * The visible form of a link: host and the start of the path, "…" when cut — what the
- * Bluesky app shows for a link. The facet carries the full URL.
+ * The visible form of a link, as the Bluesky app shows links: host without "www.", then
+ * the path and query (without UTM tags), "…" when cut — enough of it to tell two links
+ * apart (`youtube.com/watch?v=q-6oU…`). The facet carries the full URL, tags included.
  */
 export function displayLink(link: string): string {
   if (!URL.canParse(link)) return link;
-  const url = new URL(link);
+  const url = new URL(readableLink(link));
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return link;
-  const host = (url.hostname.startsWith('[') ? url.hostname : domainToUnicode(url.hostname) || url.hostname) + (url.port ? `:${url.port}` : '');
-  const path = url.pathname === '/' ? '' : url.pathname;
-  // A pathname is percent-encoded ASCII: cutting it splits no character.
-  return host + (path.length > VISIBLE_PATH_LENGTH + 1 ? `${path.slice(0, VISIBLE_PATH_LENGTH)}…` : path);
+  const hostname = url.hostname.startsWith('[') ? url.hostname : domainToUnicode(url.hostname) || url.hostname;
+  const host = hostname.replace(/^www\./i, '') + (url.port ? `:${url.port}` : '');
+  const rest = (url.pathname === '/' ? '' : url.pathname) + url.search;
+  // A path and query are percent-encoded ASCII: cutting them splits no character.
+  return host + (rest.length > VISIBLE_PATH_LENGTH + 1 ? `${rest.slice(0, VISIBLE_PATH_LENGTH)}…` : rest);
 }
 
 function format(parts: Part[]): string {

@@ -3,6 +3,7 @@
  * `Telegram` client), in HTML parse mode, as a photo with a caption when the article has
  * an image, else as a message with a link preview.
  */
+import { readableLink } from '../src/render/link-text.ts';
 import { z } from 'zod';
 import type { Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
@@ -43,15 +44,15 @@ function visibleLength(html: string): number {
 
 /**
  * Everything escaped; the title bold and linked to the article, the link itself shown as a
- * link too. A template with neither {title} nor {link} still gets the link, at the end.
+ * link too, its text without the UTM tags the target keeps. A template with neither {title} nor {link} still gets the link, at the end.
  */
 function formatHtml(parts: Part[], post: { link: string }): string {
   const linked = (text: string) => `<a href="${escapeAttribute(post.link)}">${escapeText(text)}</a>`;
   const html = parts
-    .map((p) => (p.kind === 'title' ? `<b>${linked(p.text)}</b>` : p.kind === 'link' ? linked(p.text) : escapeText(p.text)))
+    .map((p) => (p.kind === 'title' ? `<b>${linked(p.text)}</b>` : p.kind === 'link' ? linked(readableLink(p.text)) : escapeText(p.text)))
     .join('');
   if (parts.some((p) => p.kind === 'title' || p.kind === 'link')) return html;
-  return html ? `${html}\n\n${linked(post.link)}` : linked(post.link);
+  return html ? `${html}\n\n${linked(readableLink(post.link))}` : linked(readableLink(post.link));
 }
 
 const rules: PlatformRules = {

@@ -1,6 +1,8 @@
 import { channelsForFeed } from '../delivery/channels.ts';
 import { fetchFeed } from '../feeds/fetch.ts';
 import { parseFeed, type SkippedItem } from '../feeds/parse.ts';
+import { withPageImage } from '../feeds/page-image.ts';
+import { MemoryPageImageCache } from '../feeds/page-image-cache.ts';
 import { renderPost } from '../render/render.ts';
 import type { Article } from '../article.ts';
 import { loadApp, type GlobalOptions } from './context.ts';
@@ -28,6 +30,7 @@ export async function previewCommand(opts: PreviewOptions): Promise<number> {
   const results: unknown[] = [];
   const out = (line: string) => process.stdout.write(`${line}\n`);
   let failed = false;
+  const pageImages = new MemoryPageImageCache();
   for (const feed of feeds) {
     let articles: Article[];
     try {
@@ -49,7 +52,10 @@ export async function previewCommand(opts: PreviewOptions): Promise<number> {
     }
     for (const channel of channelsForFeed(app.channels, feed.id).filter((c) => !opts.channel || c.id === opts.channel)) {
       const adapter = await channel.adapter();
-      for (const article of articles) {
+      for (const feedArticle of articles) {
+        const article = channel.config.images?.fromPage
+          ? await withPageImage(feedArticle, { cache: pageImages, limits: feed, now: Date.now() })
+          : feedArticle;
         const rendered = renderPost(article, channel.config, adapter.rules);
         if (opts.json) {
           results.push({

@@ -24,6 +24,14 @@ export const channelBaseShape = {
   minIntervalSeconds: timerSeconds().int().min(0).default(0).describe('Spacing between two posts on this channel'),
   maxPerDay: count(100_000).min(1).optional().describe('At most this many posts in any 24 hours'),
   dryRun: z.boolean().default(false).describe('Render and record, send nothing'),
+  images: z
+    .strictObject({
+      fromPage: z
+        .boolean()
+        .default(false)
+        .describe("When the feed gives an article no image, use its page's og:image (fetched once per article, within the feed's limits)"),
+    })
+    .optional(),
   apiRoot: urlWithoutCredentials().optional().describe('Base URL of the platform API: a proxy, a self-hosted server, or a test fake'),
 };
 

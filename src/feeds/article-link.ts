@@ -23,7 +23,7 @@ export interface LinkCandidates {
 const REDIRECT_LINK = [
   /^https?:\/\/feedproxy\.google\.com\//i,
   /^https?:\/\/feeds\d*\.feedburner\.com\//i,
-  /^https?:\/\/[^/]+\/~r\/[^/]+\/~3\//i,
+  /^https?:\/\/[^/]+\/~r\/.+?\/~3\//i,
   /^https?:\/\/(?:feed\.[^/]+|[^/]*feedpress\.me)\/link\/\d+\/\d+\//i,
   /^https?:\/\/news\.google\.com\/(?:rss\/|__i\/rss\/rd\/)?articles\//i,
   // Google Alerts and Facebook outbound links: the target is a query parameter.

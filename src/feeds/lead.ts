@@ -16,7 +16,7 @@ const NON_PROSE_CLASS =
 
 /** Who made the story or its pictures, in the usual forms and languages: "Words and photos:", "Фото:", "Skrywer en foto's:". */
 const CREDIT_WORD =
-  "(?:words?|text|texto|texte|testo|tekst|текст|story|reporting|report|interview|writer|author|autor|auteur|autore|автор|skrywer|photos?|fotos?|foto's|фото|photography|fotografie|fotografía|pictures?|images?|imágenes|bilder?|bild|video|vídeo|видео|illustrations?|illustration|graphics?|infographics?|grafik|credits?|source|sources|quelle|fuente|fonte|источник|courtesy)";
+  "(?:words?|text|texto|texte|testo|tekst|текст|story|reporting|report|interview|writer|author|autor|auteur|autore|автор|skrywer|photos?|fotos?|foto['’]s|фото|photography|fotografie|fotografía|pictures?|images?|imágenes|bilder?|bild|video|vídeo|видео|illustrations?|illustration|graphics?|infographics?|grafik|credits?|source|sources|quelle|fuente|fonte|источник|courtesy)";
 const CREDIT_LABEL = new RegExp(
   `^[([]?\\s*(?:(?:cover|main|top|featured|lead|header)\\s+)?${CREDIT_WORD}(?:\\s*(?:,|&|and|und|et|y|e|и|en|og|och)\\s*${CREDIT_WORD})*(?:\\s+(?:credits?|courtesy(?:\\s+of)?|by|de|von|par|por|di))?\\s*[:：|–—]`,
   'iu',
@@ -70,7 +70,7 @@ const MIN_UNSPACED_LEAD_LETTERS = 8;
 
 /** A YouTube description's promotion: links, calls to subscribe or buy, chapter timestamps, hashtags. */
 const PROMOTION =
-  /(?:https?:\/\/|www\.|\b[\w-]+\.(?:com|net|org|ly|gg|io|me|tv|co)\/|\b(?:subscribe|follow (?:us|me)|join (?:us|the|our)|check out|our store|merch|patreon|sponsor|support (?:us|the channel)|download|listen on|watch (?:more|next|the full)|like and|turn on notifications)\b|(?:^|\s)\d{1,2}:\d{2}(?::\d{2})?\s|(?:^|\s)#[\p{L}\d_]+)/iu;
+  /(?:https?:\/\/|www\.|\b[\w-]+\.(?:com|net|org|ly|gg|io|me|tv|co)\/|\b(?:want (?:some|more)|tee-?shirts?|hoodies?|subscribe|follow (?:us|me)|join (?:us|the|our)|check out|our store|merch|patreon|sponsor|support (?:us|the channel)|download|listen on|watch (?:more|next|the full)|like and|turn on notifications)\b|(?:^|\s)\d{1,2}:\d{2}(?::\d{2})?\s|(?:^|\s)#[\p{L}\d_]+)/iu;
 
 export interface LeadSources {
   /** The headline as plain text, so that it is never taken for the lead. */
@@ -202,12 +202,15 @@ function comparable(text: string): string {
  * The headline again: the same words, the headline with the publisher appended
  * ("Title - Publisher", as news aggregators write it), or a cut-off headline.
  */
+/** "Title - The Astana Times  The Astana Times": what an aggregator appends is a publisher's name, twice at most. */
+const PUBLISHER_MAX_WORDS = 8;
+
 function repeatsHeadline(text: string, title: string): boolean {
   const lead = comparable(text);
   const headline = comparable(title);
   if (!headline) return false;
   if (lead === headline || headline.startsWith(lead)) return true;
-  return lead.startsWith(`${headline} `) && wordCount(lead.slice(headline.length)) <= 5;
+  return lead.startsWith(`${headline} `) && wordCount(lead.slice(headline.length)) <= PUBLISHER_MAX_WORDS;
 }
 
 /**

@@ -64,6 +64,12 @@ describe('bluesky pieces', () => {
     expect(displayLink('https://xn--80aaa5csg.xn--80ao21a/news/1/')).toBe('астана.қаз/news/1/');
   });
 
+  it('shows enough of path and query to tell two links apart, without www. or UTM tags', () => {
+    expect(displayLink('https://www.youtube.com/watch?v=q-6oUtQVeF0&utm_source=bluesky&utm_medium=social')).toBe('youtube.com/watch?v=q-6oUtQVeF0');
+    expect(displayLink('https://www.youtube.com/watch?v=xYA53I_GoFI')).toBe('youtube.com/watch?v=xYA53I_GoFI');
+    expect(displayLink('https://www.youtube.com/watch?v=q-6oUtQVeF0&list=PL1234567890&index=2')).toBe('youtube.com/watch?v=q-6oUtQVeF0&lis…');
+  });
+
   it('places the link facet by UTF-8 byte offsets, end exclusive, with hashtags as tag facets', () => {
     const text = `Қазақстан 🇰🇿 & US talk\n\n${SHOWN}\n#HumanRights`;
     const start = Buffer.byteLength('Қазақстан 🇰🇿 & US talk\n\n');

@@ -113,7 +113,7 @@ describe('discord adapter', () => {
     ]);
   });
 
-  it('keeps each embed field within its limit, cutting with "…"', () => {
+  it('keeps each embed field within its limit, cutting with "…" (none after a full stop)', () => {
     const embed = embedFor(postOf({ title: `${'Kazakhstan_ '.repeat(40)}end`, summary: 'Word. '.repeat(1000), publishedAt: 'not a date', imageUrl: 'ftp://x/y.jpg' }));
     const chars = (s?: string) => [...(s ?? '')].length;
     expect(chars(embed.title)).toBeLessThanOrEqual(256);

@@ -6,7 +6,7 @@ import { decodeHTML } from 'entities';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '../../src/feeds/decode.ts';
 import { visitHtmlBlocks } from '../../src/feeds/html-text.ts';
-import { isNonProse, leadCandidate, leadFromHtml } from '../../src/feeds/lead.ts';
+import { isNonProse, leadCandidate, leadFromHtml, leadOf } from '../../src/feeds/lead.ts';
 import { repairXml } from '../../src/feeds/xml-repair.ts';
 
 /** The outlet's article as it publishes it: its item in the fixture feed, one paragraph per element. */
@@ -212,5 +212,44 @@ describe('leadFromHtml stops parsing at the lead', async () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('leadOf: what is not a lead', () => {
+  const story = 'Kazakhstan and the United States held the third round of talks on reforms in Astana on Monday.';
+  it.each([
+    ['the headline again', `<p>Talks held in Astana</p><p>${story}</p>`],
+    ['the headline with the publisher appended', `<p><a href="x">Talks held in Astana - The Astana Times</a>&nbsp;&nbsp;The Astana Times</p><p>${story}</p>`],
+    ['a greeting', `<p>Dear readers,</p><p>${story}</p>`],
+    ['a byline', `<p>By Aruzhan Sarsenova and Dana Omirgazy</p><p>${story}</p>`],
+    ['a Spanish byline', `<p>Por Dra Maribel Aponte García</p><p>Economista</p><p>${story}</p>`],
+    ['words and photos', `<p>Words and photos: Jane Doe</p><p>${story}</p>`],
+    ['a Russian photo credit', `<p>Фото: Пресс-служба Акорды</p><p>${story}</p>`],
+    ['an Afrikaans credit', `<p>Skrywer en foto’s: Evert Buurman</p><p>${story}</p>`],
+    ['a sponsor line', `<p>This article is sponsored by Air Astana.</p><p>${story}</p>`],
+    ['a dateline alone', `<p>ASTANA –</p><p>${story}</p>`],
+    ['a keyword list', `<p>trump, trump inaugural, donald trump, GOP</p><p>${story}</p>`],
+    ['a site-name link', `<p><a href="/">Die Nuus in Afrikaans - Koerant.co.za - Gratis Afrikaanse Nuus</a></p><p>${story}</p>`],
+  ])('skips %s', (_name, html) => {
+    expect(leadOf({ title: 'Talks held in Astana', html: [html] })).toBe(story);
+  });
+
+  it('drops a keyword tail and keeps what follows a salutation', () => {
+    expect(leadOf({ title: 'T', html: [`<p>${story} (Twitch, Amazon)</p>`] })).toBe(story);
+    expect(leadOf({ title: 'T', html: ['<p>Hello all, I recently acquired a 40G switch and some cards.</p>'] })).toBe(
+      'I recently acquired a 40G switch and some cards.',
+    );
+  });
+
+  it('takes content:encoded before a shorter teaser, and gives no lead rather than a bad one', () => {
+    expect(leadOf({ title: 'T', html: [`<p>${story}</p>`, 'Raspberry Pi users might be even happier.'] })).toBe(story);
+    expect(leadOf({ title: 'T', html: ['<p>Photo: Reuters</p>', '<p>By Jane Doe</p>'] })).toBe('');
+  });
+
+  it('reads a YouTube description up to its promotion', () => {
+    const description =
+      'Oliver Mackenzie presents his top five games of the prior year. Want some DF-branded tee-shirts? Check out our store: https://store.digitalfoundry.net 00:00 Introduction';
+    expect(leadOf({ title: 'T', html: [], mediaDescription: description })).toBe('Oliver Mackenzie presents his top five games of the prior year.');
+    expect(leadOf({ title: 'T', html: [], mediaDescription: 'Subscribe for more: http://bit.ly/x' })).toBe('');
   });
 });
