@@ -20,10 +20,12 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A database of its own for one test (random name), dropped after it. */
-export async function createTestDatabase(options: { owner?: string } = {}): Promise<TestDatabase> {
+/** A database of its own for one test (random name; a copy of `template` if given), dropped after it. */
+export async function createTestDatabase(options: { owner?: string; template?: string } = {}): Promise<TestDatabase> {
   const name = `herald_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}${options.owner ? ` OWNER ${options.owner}` : ''}`));
+  const owner = options.owner ? ` OWNER ${options.owner}` : '';
+  const template = options.template ? ` TEMPLATE ${options.template}` : '';
+  await admin((c) => c.query(`CREATE DATABASE ${name}${owner}${template}`));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
