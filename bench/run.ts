@@ -35,6 +35,7 @@ import { nextDue } from '../src/store/deliveries.ts';
 import { ingest } from '../src/store/ingest.ts';
 import { claim, settle } from '../src/store/outbox.ts';
 import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
+import { benchStore } from './store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CORPUS = path.resolve(ROOT, '../shared/corpus/feeds');
@@ -511,6 +512,7 @@ async function main(): Promise<void> {
       ),
     poll: () => benchPolling(dir, posting),
     delivery: () => benchDelivery(dir, channel(channels, 'console')),
+    store: () => benchStore([]),
   };
   // `npm run bench -- poll delivery` runs only those sections.
   const chosen = process.argv.slice(2);

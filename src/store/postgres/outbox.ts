@@ -1,8 +1,7 @@
-import type pg from 'pg';
 import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { Settlement } from '../../delivery/types.ts';
 import type { RenderedPost } from '../../platform.ts';
-import type { PgDb } from './db.ts';
+import type { PgDb, Queryable } from './db.ts';
 import { channelFromRow, DELIVERY_SELECT, deliveryFromRow, type ChannelRow, type DeliveryRow } from './rows.ts';
 
 /** Attempts that may have put a post on the platform: what quotas count. */
@@ -19,10 +18,11 @@ export async function channelQueue(db: PgDb, channelId: string, now: number, sin
      FROM (SELECT 1) one LEFT JOIN channels c ON c.id = $1`,
     [channelId, since],
   );
-  // Edits first (a correction should not wait behind the queue), then the oldest article.
+  // Edits first ('edit' sorts before 'post': a correction should not wait behind the queue), then
+  // the oldest article: the order of deliveries_in_order, walked until the first row due.
   const next = db.query<DeliveryRow>(
     `${DELIVERY_SELECT} WHERE d.channel_id = $1 AND d.state = 'pending' AND d.due_at <= $2
-     ORDER BY d.kind = 'edit' DESC, d.order_at, d.article_pk, d.id LIMIT 1`,
+     ORDER BY d.kind, d.order_at, d.article_pk LIMIT 1`,
     [channelId, now],
   );
   const [{ rows: [s] }, { rows: [n] }] = await Promise.all([summary, next]);
@@ -36,67 +36,59 @@ export async function channelQueue(db: PgDb, channelId: string, now: number, sin
   };
 }
 
-/** `pending` → `sending`, only while the worker holds the channel's lease; the attempt is opened with it. */
-async function claimPending(client: pg.PoolClient, id: number, rendered: RenderedPost, workerId: string, now: number, dryRun: boolean): Promise<number | undefined> {
-  const { rows } = await client.query<{ attempts: number; channel_id: string }>(
-    `UPDATE deliveries d SET state = 'sending', attempts = attempts + 1, rendered = COALESCE(rendered, $2), dry_run = $3, claimed_by = $4
-     WHERE id = $1 AND state = 'pending'
-       AND EXISTS (SELECT 1 FROM channel_leases l WHERE l.channel_id = d.channel_id AND l.worker_id = $4 AND l.lease_until >= $5)
-     RETURNING attempts, channel_id`,
+/**
+ * `pending` → `sending`, only while the worker holds the channel's lease, and the attempt opened:
+ * one statement (one round trip, its own transaction). Returns the attempt number.
+ */
+async function claimPending(db: Queryable, id: number, rendered: RenderedPost, workerId: string, now: number, dryRun: boolean): Promise<number | undefined> {
+  const { rows } = await db.query<{ n: number }>(
+    `WITH claimed AS (
+       UPDATE deliveries d SET state = 'sending', attempts = attempts + 1, rendered = COALESCE(rendered, $2), dry_run = $3, claimed_by = $4
+       WHERE id = $1 AND state = 'pending'
+         AND EXISTS (SELECT 1 FROM channel_leases l WHERE l.channel_id = d.channel_id AND l.worker_id = $4 AND l.lease_until >= $5)
+       RETURNING id, attempts, channel_id)
+     INSERT INTO attempts (delivery_id, n, channel_id, started_at, worker_id) SELECT id, attempts, channel_id, $5, $4 FROM claimed
+     RETURNING n`,
     [id, JSON.stringify(rendered), dryRun ? 1 : 0, workerId, now],
   );
-  const row = rows[0];
-  if (!row) return undefined;
-  await client.query('INSERT INTO attempts (delivery_id, n, channel_id, started_at, worker_id) VALUES ($1, $2, $3, $4, $5)', [
-    id,
-    row.attempts,
-    row.channel_id,
-    now,
-    workerId,
-  ]);
-  return row.attempts;
+  return rows[0]?.n;
 }
 
-async function settleClaimed(client: pg.PoolClient, id: number, attempt: number, s: Settlement, now: number): Promise<boolean> {
-  const code = s.code ?? null;
-  const guard = `WHERE id = $1 AND state = 'sending' AND attempts = $2`;
-  let changed: pg.QueryResult;
+/** The delivery's move out of `sending` and its attempt's end, in one statement; false when it was no longer sending. */
+async function settleClaimed(db: Queryable, id: number, attempt: number, s: Settlement, now: number): Promise<boolean> {
+  // $1 id, $2 attempt, $3 now, $4 code, $5 detail; then what each end sets.
+  const common = [id, attempt, now, s.code ?? null, s.detail ?? null];
+  let set: string;
+  let params: unknown[];
   if (s.state === 'sent') {
-    changed = await client.query(
-      `UPDATE deliveries SET state = 'sent', settled_at = $3, remote_id = $4, remote_url = $5, last_error = NULL, last_code = $6, claimed_by = NULL ${guard}`,
-      [id, attempt, now, s.remoteId ?? null, s.remoteUrl ?? null, code],
-    );
+    set = `state = 'sent', settled_at = $3, remote_id = $6, remote_url = $7, last_error = NULL, last_code = $4`;
+    params = [s.remoteId ?? null, s.remoteUrl ?? null];
   } else if (s.state === 'pending') {
-    changed = await client.query(
-      `UPDATE deliveries SET state = 'pending', due_at = $3, failures = failures + $4, resend = GREATEST(resend, $5), last_error = $6, last_code = $7,
-         claimed_by = NULL ${guard}`,
-      [id, attempt, s.dueAt, s.countFailure ? 1 : 0, s.resend ? 1 : 0, s.detail, code],
-    );
+    set = `state = 'pending', due_at = $6, failures = failures + $7, resend = GREATEST(resend, $8), last_error = $5, last_code = $4`;
+    params = [s.dueAt, s.countFailure ? 1 : 0, s.resend ? 1 : 0];
   } else {
-    changed = await client.query(
-      `UPDATE deliveries SET state = $3, settled_at = $4, last_error = $5, last_code = $6, claimed_by = NULL ${guard}`,
-      [id, attempt, s.state, now, s.detail, code],
-    );
+    set = `state = $6, settled_at = $3, last_error = $5, last_code = $4`;
+    params = [s.state];
   }
-  if (changed.rowCount !== 1) return false;
-  await client.query('UPDATE attempts SET finished_at = $3, outcome = $4, code = $5, http_status = $6, detail = $7 WHERE delivery_id = $1 AND n = $2', [
-    id,
-    attempt,
-    now,
-    s.outcome,
-    code,
-    s.httpStatus ?? null,
-    s.detail ?? null,
-  ]);
-  return true;
+  const n = common.length + params.length;
+  const { rows } = await db.query<{ settled: number }>(
+    `WITH settled AS (
+       UPDATE deliveries SET ${set}, claimed_by = NULL WHERE id = $1 AND state = 'sending' AND attempts = $2 RETURNING id),
+     finished AS (
+       UPDATE attempts SET finished_at = $3, outcome = $${n + 1}, code = $4, http_status = $${n + 2}, detail = $5
+       WHERE delivery_id = $1 AND n = $2 AND EXISTS (SELECT 1 FROM settled))
+     SELECT COUNT(*) AS settled FROM settled`,
+    [...common, ...params, s.outcome, s.httpStatus ?? null],
+  );
+  return rows[0]!.settled === 1;
 }
 
 export function claim(db: PgDb, id: number, rendered: RenderedPost, opts: { workerId: string; now: number }): Promise<number | undefined> {
-  return db.tx((c) => claimPending(c, id, rendered, opts.workerId, opts.now, false));
+  return claimPending(db, id, rendered, opts.workerId, opts.now, false);
 }
 
 export function settle(db: PgDb, id: number, attempt: number, s: Settlement, now: number): Promise<boolean> {
-  return db.tx((c) => settleClaimed(c, id, attempt, s, now));
+  return settleClaimed(db, id, attempt, s, now);
 }
 
 export function recordDryRun(db: PgDb, id: number, rendered: RenderedPost, opts: { workerId: string; now: number }): Promise<number | undefined> {
