@@ -6,6 +6,7 @@ import { operatorCommand } from './operator.ts';
 import { previewCommand } from './preview.ts';
 import { runCommand } from './run.ts';
 import { historyCommand, statusCommand } from './status.ts';
+import { storeCopyCommand } from './store-copy.ts';
 import { validateCommand } from './validate.ts';
 
 const EXIT_USAGE = 2;
@@ -59,6 +60,14 @@ function program(setExit: (code: number) => void): Command {
     .command('resume <channel>')
     .description('resume a channel paused after its credentials were refused')
     .action((channel: string, _o: unknown, cmd: Command) => setExit(operatorCommand('resume', channel, cmd.optsWithGlobals())));
+  cli
+    .command('store')
+    .description('the store itself')
+    .command('copy')
+    .description('copy the store (articles, feed state, queue, history) into an empty one, e.g. SQLite into PostgreSQL')
+    .requiredOption('--to <url>', 'the target: a postgres:// URL or a SQLite file')
+    .option('--force', 'replace what the target holds')
+    .action(run(storeCopyCommand));
   return cli;
 }
 
