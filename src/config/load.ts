@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import { substituteEnv } from './env.ts';
 import type { ConfigSchema, HeraldConfig } from './schema.ts';
-import { isPostgresUrl, postgresPassword } from '../store/postgres/url.ts';
 
 export interface LoadedConfig {
   file: string;
@@ -83,9 +82,8 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
 
   const config = parsed.data;
-  if (config.store !== ':memory:' && !isPostgresUrl(config.store)) config.store = path.resolve(dir, config.store);
-  const storePassword = postgresPassword(config.store);
-  return { file, dir, config, secrets: storePassword ? [...substituted.secrets, storePassword] : substituted.secrets };
+  if (config.store !== ':memory:') config.store = path.resolve(dir, config.store);
+  return { file, dir, config, secrets: substituted.secrets };
 }
 
 /**

@@ -3,10 +3,6 @@ import type { AdapterDefinition } from '../platform.ts';
 import { channelBaseShape } from './channel-base.ts';
 import { feedSchema } from './feed-schema.ts';
 import { templateProblem } from '../render/template.ts';
-import { isPostgresUrl } from '../store/postgres/url.ts';
-
-/** `scheme://…`: a store given as a URL rather than a file path. */
-const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
 export function channelSchemaFor<S extends z.ZodObject>(def: AdapterDefinition<S>) {
@@ -38,13 +34,7 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
   return z
     .strictObject({
       $schema: z.string().optional(),
-      store: z
-        .string()
-        .default('./data/herald.db')
-        .refine((s) => isPostgresUrl(s) || !URL_SCHEME.test(s), {
-          error: (issue) => `unsupported store URL scheme "${String(issue.input).match(URL_SCHEME)?.[1]}:" (expected a SQLite file path, postgres:// or postgresql://)`,
-        })
-        .describe('SQLite file, or a PostgreSQL URL (postgres://USER:PASSWORD@HOST:5432/DATABASE?pool=10&sslmode=require) for several workers'),
+      store: z.string().default('./data/herald.db').describe('SQLite file'),
       userAgent: z.string().optional().describe('User-Agent for feed requests; default names Herald and its version'),
       feeds: z.array(feedSchema).min(1, 'add at least one feed'),
       channels: z.array(channel).min(1, 'add at least one channel'),

@@ -59,16 +59,20 @@ export async function releaseFeed(db: PgDb, workerId: string, feedId: string): P
   await db.query('UPDATE feeds SET poll_worker = NULL, poll_lease_until = NULL WHERE id = $1 AND poll_worker = $2', [feedId, workerId]);
 }
 
-export async function nextPollAt(db: PgDb, feedIds: string[]): Promise<number | undefined> {
-  if (feedIds.length === 0) return undefined;
-  const { rows } = await db.query<{ known: number; unpolled: number; earliest: number | null }>(
-    `SELECT COUNT(*) AS known, COUNT(*) FILTER (WHERE next_poll_at IS NULL) AS unpolled, MIN(next_poll_at) AS earliest
-     FROM feeds WHERE id = ANY($1)`,
-    [feedIds],
+/** Over the feeds no live worker is polling: undefined when one was never polled (due now), Infinity when none is free. */
+export async function nextPollAt(db: PgDb, feedIds: string[], now: number): Promise<number | undefined> {
+  if (feedIds.length === 0) return Infinity;
+  const { rows } = await db.query<{ unknown: number; unpolled: number; earliest: number | null }>(
+    `SELECT
+       (SELECT COUNT(*) FROM unnest($1::text[]) AS ids (id) WHERE NOT EXISTS (SELECT 1 FROM feeds f WHERE f.id = ids.id)) AS unknown,
+       COUNT(*) FILTER (WHERE next_poll_at IS NULL) AS unpolled, MIN(next_poll_at) AS earliest
+     FROM feeds f
+     WHERE f.id = ANY($1) AND (f.poll_worker IS NULL OR f.poll_lease_until < $2 OR NOT ${liveWorker('f.poll_worker', 2)})`,
+    [[...new Set(feedIds)], now],
   );
   const r = rows[0]!;
-  if (r.unpolled > 0 || r.known < new Set(feedIds).size) return undefined;
-  return r.earliest ?? undefined;
+  if (r.unknown > 0 || r.unpolled > 0) return undefined;
+  return r.earliest ?? Infinity;
 }
 
 /**

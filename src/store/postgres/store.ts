@@ -73,7 +73,7 @@ export class PostgresStore implements Store {
   claimFeeds = (workerId: string, feedIds: string[], now: number, opts: { dueOnly: boolean; limit: number }): Promise<string[]> =>
     leases.claimFeeds(this.db, workerId, feedIds, now, opts);
   releaseFeed = (workerId: string, feedId: string): Promise<void> => leases.releaseFeed(this.db, workerId, feedId);
-  nextPollAt = (feedIds: string[]): Promise<number | undefined> => leases.nextPollAt(this.db, feedIds);
+  nextPollAt = (feedIds: string[], now: number): Promise<number | undefined> => leases.nextPollAt(this.db, feedIds, now);
   claimChannels = (workerId: string, channelIds: string[], now: number): Promise<string[]> => leases.claimChannels(this.db, workerId, channelIds, now);
   recoverAbandoned = (canResend: (channelId: string) => boolean, now: number) => leases.recoverAbandoned(this.db, canResend, now);
   workers = (now: number): Promise<WorkerInfo[]> => leases.workers(this.db, now);

@@ -25,11 +25,13 @@ describe.each(BACKENDS)('worker leases on $name', (backend) => {
     expect(await store.claimFeeds('w1', feeds, NOW, { dueOnly: true, limit: 1 })).toEqual(['new']);
     expect(await store.claimFeeds('w1', feeds, NOW, { dueOnly: true, limit: 5 })).toEqual(['due']);
     expect(await store.claimFeeds('w1', feeds, NOW, { dueOnly: true, limit: 5 })).toEqual([]);
-    expect(await store.nextPollAt(feeds)).toBeUndefined();
+    expect(await store.nextPollAt(feeds, NOW)).toBe(NOW + 60_000);
+    expect(await store.nextPollAt([...feeds, 'never-seen'], NOW)).toBeUndefined();
     await store.record({ ...plan([], [], { feedId: 'new' }), nextPollAt: NOW + 30_000 });
     await store.recordUnchanged('due', NOW, NOW + 20_000);
-    expect(await store.nextPollAt(feeds)).toBe(NOW + 20_000);
+    expect(await store.nextPollAt(feeds, NOW)).toBe(NOW + 20_000);
     expect(await store.claimFeeds('w1', feeds, NOW, { dueOnly: false, limit: 5 })).toEqual(['due', 'later', 'new']);
+    expect(await store.nextPollAt(feeds, NOW)).toBe(Infinity);
     await store.releaseFeed('w1', 'later');
     await store.recordFailure('new', 'HTTP 500', NOW, NOW + 1);
     expect(await store.workers(NOW)).toMatchObject([{ id: 'w1', feeds: ['due'] }]);
