@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { loadConfig, resolveConfigPath } from '../config/load.ts';
+import { isPostgresUrl } from '../config/store-url.ts';
 import { copyStore } from '../store/copy-store.ts';
 import { openStore } from '../store/open.ts';
-import { isPostgresUrl } from '../store/postgres/url.ts';
 import { configSchema, type GlobalOptions } from './context.ts';
 
 /** `herald store copy --to URL [--force]`: the configured store, copied into another one. */

@@ -5,6 +5,8 @@ import dotenv from 'dotenv';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import { substituteEnv } from './env.ts';
+import { postgresPassword } from '../store/postgres/url.ts';
+import { isPostgresUrl } from './store-url.ts';
 import type { ConfigSchema, HeraldConfig } from './schema.ts';
 
 export interface LoadedConfig {
@@ -82,8 +84,10 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
 
   const config = parsed.data;
-  if (config.store !== ':memory:') config.store = path.resolve(dir, config.store);
-  return { file, dir, config, secrets: substituted.secrets };
+  if (config.store !== ':memory:' && !isPostgresUrl(config.store)) config.store = path.resolve(dir, config.store);
+  // The store URL's password is a secret like everything under `auth`.
+  const storePassword = postgresPassword(config.store);
+  return { file, dir, config, secrets: storePassword ? [...substituted.secrets, storePassword] : substituted.secrets };
 }
 
 /**

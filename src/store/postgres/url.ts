@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '../../config/store-url.ts';
 import { UserError } from '../../errors.ts';
 
 export interface PostgresLocation {
@@ -23,10 +24,6 @@ const SSL_MODES: Record<string, PostgresLocation['ssl']> = {
   'verify-ca': { rejectUnauthorized: true },
   'verify-full': { rejectUnauthorized: true },
 };
-
-export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
 
 /** The store URL's password, which the redactor must learn (it is a secret like `auth`). */
 export function postgresPassword(location: string): string | undefined {

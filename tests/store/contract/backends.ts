@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach } from 'vitest';
 import { openPostgresStore } from '../../../src/store/postgres/store.ts';
+import { SqliteStore } from '../../../src/store/sqlite/store.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
 
@@ -52,5 +56,18 @@ const postgres: Backend = {
   },
 };
 
-/** Every backend the contract runs on. SQLite joins once src/store/sqlite/store.ts lands on main. */
-export const BACKENDS: Backend[] = [postgres];
+const sqlite: Backend = {
+  name: 'sqlite',
+  async open() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-contract-'));
+    const store = SqliteStore.open(path.join(dir, 'herald.db'));
+    cleanups.push(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    return store;
+  },
+};
+
+/** Every backend the contract runs on. */
+export const BACKENDS: Backend[] = [sqlite, postgres];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/errors.ts';
 import { isStoreUnavailable, openingError, StoreUnavailableError } from '../../../src/store/postgres/errors.ts';
-import { isPostgresUrl, parsePostgresUrl, postgresPassword } from '../../../src/store/postgres/url.ts';
+import { isPostgresUrl } from '../../../src/config/store-url.ts';
+import { parsePostgresUrl, postgresPassword } from '../../../src/store/postgres/url.ts';
 
 describe('the PostgreSQL store URL', () => {
   it('takes postgres:// and postgresql://, with pool size and sslmode as parameters', () => {
