@@ -61,7 +61,7 @@ async function settleClaimed(db: Queryable, id: number, attempt: number, s: Sett
   let set: string;
   let params: unknown[];
   if (s.state === 'sent') {
-    set = `state = 'sent', settled_at = $3, remote_id = $6, remote_url = $7, last_error = NULL, last_code = $4`;
+    set = `state = 'sent', settled_at = $3, remote_id = COALESCE($6, remote_id), remote_url = COALESCE($7, remote_url), last_error = NULL, last_code = $4`;
     params = [s.remoteId ?? null, s.remoteUrl ?? null];
   } else if (s.state === 'pending') {
     set = `state = 'pending', due_at = $6, failures = failures + $7, resend = GREATEST(resend, $8), last_error = $5, last_code = $4`;
