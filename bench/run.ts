@@ -524,7 +524,7 @@ async function main(): Promise<void> {
       ),
     poll: () => benchPolling(dir, posting),
     delivery: () => benchDelivery(dir, channel(channels, 'console')),
-    store: () => benchStore([]),
+    store: () => benchStore(),
   };
   // `npm run bench -- poll delivery` runs only those sections.
   const chosen = process.argv.slice(2);

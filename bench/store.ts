@@ -6,15 +6,19 @@
  * is measured is the store's bookkeeping.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Article } from '../src/article.ts';
 import type { IngestPlan } from '../src/feeds/ledger.ts';
 import type { RenderedPost } from '../src/platform.ts';
 import { openPostgresStore } from '../src/store/postgres/store.ts';
+import { SqliteStore } from '../src/store/sqlite/store.ts';
 import type { Store } from '../src/store/store.ts';
 
-export interface StoreBackend {
+interface StoreBackend {
   name: string;
   /** A new, empty store and how to get rid of it. */
   open(): Promise<{ store: Store; dispose(): Promise<void> }>;
@@ -152,7 +156,7 @@ async function benchThroughput(backend: PostgresBackend): Promise<void> {
 type PostgresBackend = StoreBackend & { reopen(store: Store): Promise<Store> };
 
 /** A fresh database per store, dropped after; `reopen` gives another pool on the same one. */
-export function postgresBackend(): PostgresBackend {
+function postgresBackend(): PostgresBackend {
   const urls = new Map<Store, string>();
   return {
     name: 'postgres',
@@ -181,9 +185,25 @@ export function postgresBackend(): PostgresBackend {
   };
 }
 
-/** Each backend's per-operation costs side by side, then PostgreSQL's throughput by worker count. */
-export async function benchStore(backends: StoreBackend[]): Promise<void> {
+/** A SQLite file in a temporary folder, removed after. */
+const sqliteBackend: StoreBackend = {
+  name: 'sqlite',
+  async open() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-bench-store-'));
+    const store = SqliteStore.open(path.join(dir, 'herald.db'));
+    return {
+      store,
+      async dispose() {
+        await store.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/** Both backends' per-operation costs side by side, then PostgreSQL's throughput by worker count. */
+export async function benchStore(): Promise<void> {
   const postgres = postgresBackend();
-  for (const backend of [...backends, postgres]) await benchBackend(backend);
+  for (const backend of [sqliteBackend, postgres]) await benchBackend(backend);
   await benchThroughput(postgres);
 }
