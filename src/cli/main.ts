@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, UserError } from '../errors.ts';
+import { isStoreUnavailable } from '../store/postgres/errors.ts';
 import { VERSION } from './context.ts';
 import { onceCommand } from './once.ts';
 import { operatorCommand } from './operator.ts';
@@ -10,6 +11,7 @@ import { storeCopyCommand } from './store-copy.ts';
 import { validateCommand } from './validate.ts';
 
 const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
 
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('herald')
@@ -102,7 +104,8 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof UserError) {
       process.stderr.write(`herald: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}\n`);
-      return EXIT_USAGE;
+      // A store that cannot be reached is a failure of the run, not of its usage.
+      return isStoreUnavailable(err) ? EXIT_FAILURE : EXIT_USAGE;
     }
     throw err;
   }
