@@ -40,7 +40,7 @@ import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
 import { benchStore } from './store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CORPUS = path.resolve(ROOT, '../shared/corpus/feeds');
+const CORPUS = path.join(ROOT, 'tests/fixtures/feeds');
 const FIXTURE = path.join(ROOT, 'tests/fixtures/astanatimes-feed.xml');
 
 const RENDER_ARTICLES = 3_000;

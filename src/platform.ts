@@ -66,6 +66,8 @@ export interface RenderedPost {
   summary: string;
   hashtags: string[];
   imageUrl?: string;
+  /** What the image shows, for the platforms that take a description (X, Threads, Facebook…). */
+  imageAlt?: string;
   publishedAt?: string;
   /** Where the post came from, for platforms that pass structured data on (webhook). */
   source?: Pick<Article, 'id' | 'feedId' | 'categories' | 'author'>;

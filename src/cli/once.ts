@@ -4,7 +4,7 @@ import type { PollResult } from '../feeds/poll.ts';
 import { pollFeeds } from '../scheduler/cycle.ts';
 import { WorkerSession } from '../scheduler/worker-session.ts';
 import { loadApp, openStore, type GlobalOptions } from './context.ts';
-import { postBlock, when } from './format.ts';
+import { describeItem, postBlock, when } from './format.ts';
 import { onStopSignal } from './signals.ts';
 
 /** `once` waits out delays up to this long (retry-after, pacing) before exiting. */
@@ -131,7 +131,8 @@ export function describePoll(p: PollResult): string {
   if (r.held) parts.push(`${r.held} HELD by the flood guard (herald release ${p.feedId} | herald skip --held)`);
   if (r.beyondBackfill) parts.push(`${r.beyondBackfill} older marked seen (first poll, backfill)`);
   if (r.tooOld) parts.push(`${r.tooOld} too old`);
-  return `feed ${p.feedId}: ${parts.join(', ')}`;
+  const skipped = p.skipped.map((item) => `\nfeed ${p.feedId}: skipped (${item.reason}): ${describeItem(item)}`);
+  return `feed ${p.feedId}: ${parts.join(', ')}${skipped.join('')}`;
 }
 
 function describeEvent(e: DeliveryEvent): string {

@@ -29,6 +29,7 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
       const input = issue.input as { platform?: unknown } | undefined;
       const platform = input && typeof input === 'object' ? input.platform : undefined;
       if (typeof platform === 'string' && unsupported[platform]) return unsupported[platform];
+      if (platform === undefined) return `required: platform missing (one of: ${platforms.join(', ')})`;
       return `unknown platform ${JSON.stringify(platform)} (expected one of: ${platforms.join(', ')})`;
     },
   });

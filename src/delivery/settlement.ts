@@ -25,8 +25,10 @@ export function planSettlement(
   now: number,
 ): SettlementPlan {
   const plan = planByKind(result, failuresSoFar, strategy, policy, now);
+  const succeeded = result.kind === 'sent' || result.kind === 'already-posted';
   const code =
-    result.code ?? (result.httpStatus !== undefined ? `http_${result.httpStatus}` : result.kind === 'retry' && result.rateLimited ? 'rate_limited' : DEFAULT_CODES[result.kind]);
+    result.code ??
+    (result.httpStatus !== undefined && !succeeded ? `http_${result.httpStatus}` : result.kind === 'retry' && result.rateLimited ? 'rate_limited' : DEFAULT_CODES[result.kind]);
   return { ...plan, settlement: { ...plan.settlement, code, ...(result.httpStatus !== undefined && { httpStatus: result.httpStatus }) } };
 }
 

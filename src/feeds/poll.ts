@@ -5,11 +5,11 @@ import { FeedError } from '../errors.ts';
 import type { Redactor } from '../redact.ts';
 import { fetchFeed } from './fetch.ts';
 import type { FeedLedger } from './ledger.ts';
-import { parseFeed } from './parse.ts';
+import { parseFeed, type SkippedItem } from './parse.ts';
 import { planIngest, type IngestReport } from './policy.ts';
 
 export type PollResult =
-  | { feedId: string; ok: true; notModified: boolean; report?: IngestReport; skipped: number }
+  | { feedId: string; ok: true; notModified: boolean; report?: IngestReport; skipped: SkippedItem[] }
   | { feedId: string; ok: false; error: string; failures: number; nextPollAt: number };
 
 export interface PollOptions {
@@ -49,7 +49,7 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       const at = now();
       await ledger.recordUnchanged(feed.id, at, opts.nextPollAt?.(feed, at));
       log.debug('not modified');
-      return { feedId: feed.id, ok: true, notModified: true, skipped: 0 };
+      return { feedId: feed.id, ok: true, notModified: true, skipped: [] };
     }
     await turnOfItsOwn();
     const parsed = await parseFeed(fetched.text, { id: feed.id, url: fetched.url });
@@ -67,7 +67,7 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       nextPollAt: opts.nextPollAt?.(feed, at),
     });
     await ledger.record(plan);
-    log.info({ ...report, skippedItems: parsed.skipped }, 'polled');
+    log.info({ ...report, skippedItems: parsed.skipped.length }, 'polled');
     if (report.held > 0) {
       log.warn(
         { held: report.held },

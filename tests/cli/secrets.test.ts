@@ -380,10 +380,12 @@ channels:
     // `run` never starts: the problems, and no store.
     expect(unsetRun!.stdout).toBe('');
     expect(unsetRun!.stderr.split('\n')).toEqual([
-      'channels.3.auth.botToken: environment variable NOT_SET_ANYWHERE is not set (set it, or add it to the .env file beside the config)',
-      'channels.14.auth: unknown key (its name is not shown: anything under auth may be a secret; check the names against config/herald.example.yaml)',
-      'channels.14.auth.botToken: required: string missing',
-      `${unset}: 3 problem(s); fix the lines above, then run \`herald validate\``,
+      expect.stringMatching(
+        /^channels\.3\.auth\.botToken: environment variable NOT_SET_ANYWHERE is not set \(set it, or add it to the \.env file beside the config\) — channels\[[\w-]+\]\.auth\.botToken at line \d+, column \d+$/,
+      ),
+      'channels.14.auth: unknown key (its name is not shown: anything under auth may be a secret; check the names against config/herald.example.yaml) — channels[telegram-key-as-name].auth at line 85, column 5',
+      'channels.14.auth.botToken: required: string missing — channels[telegram-key-as-name].auth.botToken at line 85, column 5',
+      `herald: ${unset}: 3 problem(s) — fix the lines above, then run \`herald validate\``,
       '',
     ]);
     expect(fs.existsSync(path.join(ws.dir, 'unset.db'))).toBe(false);

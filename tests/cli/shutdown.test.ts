@@ -291,9 +291,9 @@ channels:
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
-      'channels.0.auth.botToken: environment variable UNSET_BOT_TOKEN is not set (set it, or add it to the .env file beside the config)',
-      expect.stringMatching(/^channels\.1\.platform: unknown platform "myspace" \(expected one of: x, telegram, .*\)$/),
-      `${ws.config}: 2 problem(s); fix the lines above, then run \`herald validate\``,
+      'channels.0.auth.botToken: environment variable UNSET_BOT_TOKEN is not set (set it, or add it to the .env file beside the config) — channels[telegram-main].auth.botToken at line 9, column 13',
+      expect.stringMatching(/^channels\.1\.platform: unknown platform "myspace" \(expected one of: x, telegram, .*\) — channels\[broken\]\.platform at line 11, column 5$/),
+      `herald: ${ws.config}: 2 problem(s) — fix the lines above, then run \`herald validate\``,
       '',
     ]);
     expect(fs.existsSync(ws.store)).toBe(false);
@@ -319,8 +319,7 @@ channels:
     expect(once.code).toBe(2);
     expect(once.stdout).toBe('');
     expect(once.stderr).toBe(
-      `herald: another Herald worker (pid ${daemon.child.pid} on ${os.hostname()}) is using this store\n` +
-        '  stop it first, or point this one at another `store`\n',
+      `herald: another Herald worker (pid ${daemon.child.pid} on ${os.hostname()}) is using this store — stop it first, or point this one at another \`store\`\n`,
     );
     expect(polls()).toBe(1);
 

@@ -114,8 +114,8 @@ describe('feed faults are isolated to their feed', () => {
       const db = memoryStore();
       const channels = [{ id: 'console', config: { feeds: undefined } } as unknown as ChannelRuntime];
       const feeds = [
-        feed({ id: 'bad', url: `${server.url}${fault.path}`, backfill: 10, maxAgeHours: 1e6, timeoutSeconds: fault.timeoutSeconds ?? 30 }),
-        feed({ id: 'good', url: `${server.url}/good`, backfill: 10, maxAgeHours: 1e6 }),
+        feed({ id: 'bad', url: `${server.url}${fault.path}`, backfill: 10, maxAgeHours: 876_000, timeoutSeconds: fault.timeoutSeconds ?? 30 }),
+        feed({ id: 'good', url: `${server.url}/good`, backfill: 10, maxAgeHours: 876_000 }),
       ];
       const [bad, healthy] = await pollFeeds(feeds, channels, {
         ledger: db,

@@ -1,10 +1,10 @@
-import { UserError } from '../../errors.ts';
+import { OperationalError, UserError } from '../../errors.ts';
 
 /**
  * The store could not be reached or the connection dropped mid-query. Nothing about the data
  * is wrong: the caller may retry (a worker backs off and tries again; `once` exits 1).
  */
-export class StoreUnavailableError extends UserError {
+export class StoreUnavailableError extends OperationalError {
   constructor(
     readonly where: string,
     readonly reason: string,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { UserError } from '../../errors.ts';
+import { OperationalError } from '../../errors.ts';
 import { migrations } from './migrations.ts';
 
 export type Db = Database.Database;
@@ -37,21 +37,18 @@ export interface OpenOptions {
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   const memory = file === ':memory:';
   if (!memory && opts.mustExist && !fs.existsSync(file)) {
-    throw new UserError(`there is no store at ${file} yet`, 'run `herald once` or `herald run` first, or check `store` in the config');
+    throw new OperationalError(`there is no store at ${file} yet`, 'run `herald once` or `herald run` first, or check `store` in the config');
   }
+  // Failures here (permissions, a damaged file) are worded for the operator by the CLI's one handler.
+  if (!memory) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { fileMustExist: opts.mustExist === true && !memory });
   try {
-    if (!memory) fs.mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file, { fileMustExist: opts.mustExist === true && !memory });
-    try {
-      prepare(db, file);
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    return db;
+    prepare(db, file);
   } catch (err) {
-    throw storeError(err, file);
+    db.close();
+    throw err;
   }
+  return db;
 }
 
 function prepare(db: Db, file: string): void {
@@ -61,7 +58,7 @@ function prepare(db: Db, file: string): void {
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > migrations.length) {
-    throw new UserError(
+    throw new OperationalError(
       `the store ${file} was written by a newer Herald (schema ${version}, this one knows ${migrations.length})`,
       'upgrade Herald, or point `store` at another file',
     );
@@ -75,24 +72,4 @@ function prepare(db: Db, file: string): void {
     })();
   }
   db.pragma('foreign_keys = ON');
-}
-
-/** What an SQLite failure at open means for the operator. */
-function storeError(err: unknown, file: string): Error {
-  if (err instanceof UserError) return err;
-  const e = err as NodeJS.ErrnoException & { code?: string };
-  const code = e.code ?? '';
-  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
-    return new UserError(
-      `the store ${file} is damaged (${e.message})`,
-      'restore it from a backup, or move it aside and let Herald start a new one (`herald store copy` can save what is still readable)',
-    );
-  }
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
-    return new UserError(`cannot write the store ${file} (${e.message})`, 'check the `store` path in the config and the permissions of its folder');
-  }
-  if (code.startsWith('SQLITE_') || code.startsWith('E')) {
-    return new UserError(`cannot open the store ${file} (${e.message})`, 'check the `store` path in the config and its permissions');
-  }
-  return err as Error;
 }
