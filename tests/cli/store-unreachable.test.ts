@@ -25,7 +25,7 @@ channels:
     for (const command of ['once', 'status']) {
       const r = await herald([command, '--config', ws.config], { env: { PGPASSWORD: 'hunter2-store-secret' } });
       expect(r.code).toBe(1);
-      expect(r.stderr.split('\n')[0]).toBe(`herald: the PostgreSQL store 127.0.0.1:${port}/news is unavailable: connection refused (is PostgreSQL running there?)`);
+      expect(r.stderr.split('\n')[0]).toBe(`herald: the PostgreSQL store 127.0.0.1:${port}/news is unavailable: connection refused (is PostgreSQL running there?) — check that the server runs and answers on that host and port`);
       expect(r.stdout + r.stderr).not.toContain('hunter2-store-secret');
     }
   });
