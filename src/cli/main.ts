@@ -18,6 +18,7 @@ const commands = {
   status: async () => (await import('./status.ts')).statusCommand,
   history: async () => (await import('./status.ts')).historyCommand,
   init: async () => (await import('./init.ts')).initCommand,
+  'store copy': async () => (await import('./store-copy.ts')).storeCopyCommand,
 } satisfies Record<string, () => Promise<Action>>;
 
 /** The log level: the flag, else $HERALD_LOG_LEVEL, else `warn` for `once` (its report is the output) and `info` otherwise. */
@@ -86,6 +87,14 @@ function program(setExit: (code: number) => void): Command {
     .option('--all', 'every post waiting for review on --channel')
     .action(operator('approve'));
   cli.command('reject <id>').description('never send this post waiting for review').action(operator('reject'));
+  cli
+    .command('store')
+    .description('the store itself: `herald store copy --to URL`')
+    .command('copy')
+    .description('copy the store (articles, feed state, queue, history) into an empty one, e.g. SQLite into PostgreSQL')
+    .requiredOption('--to <url>', 'the target: a postgres:// URL or a SQLite file')
+    .option('--force', 'replace what the target holds')
+    .action(run('store copy'));
 
   for (const command of [cli, ...cli.commands]) {
     const name = command === cli ? '' : ` ${command.name()}`;

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ConfigError, UserError, type ConfigProblem } from '../errors.ts';
 import { learnSecrets } from '../redact.ts';
 import { substituteEnv } from './env.ts';
+import { postgresPassword } from '../store/postgres/url.ts';
 import { locate, pathById } from './locate.ts';
 import { isPostgresUrl } from './store-url.ts';
 import type { ConfigSchema, HeraldConfig } from './schema.ts';
@@ -106,7 +107,10 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
 
   const config = parsed.data;
   if (config.store !== ':memory:' && !isPostgresUrl(config.store)) config.store = path.resolve(dir, config.store);
-  return { file, dir, config, secrets: substituted.secrets };
+  // The store URL's password is a secret like everything under `auth`.
+  const storePassword = postgresPassword(config.store);
+  if (storePassword) learnSecrets([storePassword]);
+  return { file, dir, config, secrets: storePassword ? [...substituted.secrets, storePassword] : substituted.secrets };
 }
 
 /**

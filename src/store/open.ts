@@ -11,7 +11,8 @@ export interface StoreOptions {
 /** Opens the configured store; PostgreSQL's client is loaded only when the config names it. */
 export async function openStore(location: string, opts: StoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(location)) {
-    throw new UserError('PostgreSQL stores are not available in this build', 'use a SQLite file path for `store`');
+    const { openPostgresStore } = await import('./postgres/store.ts');
+    return openPostgresStore(location);
   }
   const unsupported = unsupportedStoreScheme(location);
   if (unsupported) throw new UserError(unsupported, 'set `store` to a SQLite file path or a postgres:// URL');

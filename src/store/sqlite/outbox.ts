@@ -58,6 +58,7 @@ function claimPending(db: Db, id: number, rendered: RenderedPost, dryRun: boolea
 }
 
 function settleClaimed(db: Db, id: number, attempt: number, s: Settlement, now: number): boolean {
+  if (!settleDelivery(db, id, attempt, s, now)) return false;
   statement(db, 'UPDATE attempts SET finished_at = ?, outcome = ?, detail = ?, code = ?, http_status = ? WHERE delivery_id = ? AND n = ?').run(
     now,
     s.outcome,
@@ -67,7 +68,11 @@ function settleClaimed(db: Db, id: number, attempt: number, s: Settlement, now: 
     id,
     attempt,
   );
-  // Only the claim this attempt made: a delivery recovered or settled meanwhile is left as it is.
+  return true;
+}
+
+/** Only the claim this attempt made: a delivery recovered or settled meanwhile is left as it is (attempt too). */
+function settleDelivery(db: Db, id: number, attempt: number, s: Settlement, now: number): boolean {
   const claimed = `WHERE id = @id AND state = 'sending' AND attempts = @attempt`;
   const p = { id, attempt, now, code: s.code ?? null, detail: s.detail ?? null };
   if (s.state === 'sent') {
