@@ -23,6 +23,10 @@ export const channelBaseShape = {
   maxPerDay: z.number().int().min(1).optional().describe('At most this many posts in any 24 hours'),
   dryRun: z.boolean().default(false).describe('Render and record, send nothing'),
   apiRoot: z.url().optional().describe('Base URL of the platform API: a proxy, a self-hosted server, or a test fake'),
+  corrections: z
+    .enum(['edit', 'ignore'])
+    .default('edit')
+    .describe('When a posted article changes its title or lead: edit the post where the platform allows (edit), or leave it (ignore)'),
 };
 
 export const channelBaseSchema = z.strictObject(channelBaseShape);
