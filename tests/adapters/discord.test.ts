@@ -207,6 +207,8 @@ describe('discord adapter: editing a webhook message', () => {
     expect(discord.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /api/webhooks/${WEBHOOK_ID}/${TOKEN}/messages/${remote.remoteId}`]);
     expect(discord.edits.map((e) => e.body)).toEqual([{ content: CORRECTED.text, embeds: [embedFor(CORRECTED)], allowed_mentions: { parse: [] } }]);
     expect(discord.posts.map((p) => [p.id, p.body.content, p.body.username])).toEqual([[remote.remoteId, CORRECTED.text, 'Astana Times']]);
+    expect(await adapter.edit!(remote, CORRECTED, sendContext())).toEqual({ kind: 'edited', url: remote.remoteUrl });
+    expect(discord.edits).toHaveLength(1);
   });
 
   it('a message deleted by hand is gone (Unknown Message), while a deleted webhook pauses the channel', async () => {

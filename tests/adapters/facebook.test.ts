@@ -173,6 +173,8 @@ describe('facebook adapter: editing a Page post', () => {
     ]);
     expect(fb.posts).toEqual([{ kind: 'feed', id: remote.remoteId, message: CORRECTED, link: LINK }]);
     expect(fb.edits).toEqual([{ id: remote.remoteId, message: CORRECTED }]);
+    expect(await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext())).toEqual({ kind: 'edited' });
+    expect(fb.edits).toHaveLength(1);
   });
 
   it('a photo post gets its caption replaced and stays a photo post', async () => {

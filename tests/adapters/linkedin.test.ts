@@ -238,6 +238,8 @@ describe('linkedin adapter: editing a post', () => {
     expect(req!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-restli-method': 'PARTIAL_UPDATE', 'linkedin-version': '202605', 'x-restli-protocol-version': '2.0.0' });
     expect(linkedin.edits).toEqual([{ urn: remote.remoteId, body: { patch: { $set: { commentary: corrected.text } } } }]);
     expect(linkedin.posts.map((p) => [p.urn, p.body.commentary, p.body.content?.article?.title])).toEqual([[remote.remoteId, corrected.text, TITLE]]);
+    expect(await adapter.edit!(remote, corrected, sendContext())).toEqual({ kind: 'edited' });
+    expect(linkedin.edits).toHaveLength(1);
   });
 
   it('a post deleted by hand is gone; a server error or a lost answer is retried, not in doubt', async () => {

@@ -228,6 +228,9 @@ describe('mastodon adapter: editing a status', () => {
     expect([request.method, request.path, request.headers.authorization]).toEqual(['PUT', `/api/v1/statuses/${remote.remoteId}`, `Bearer ${TOKEN}`]);
     expect(request.json).toEqual({ status: CORRECTED, language: 'en', spoiler_text: 'Politics' });
     expect(mastodon.posts.map((p) => [p.status.id, p.text])).toEqual([[remote.remoteId, CORRECTED]]);
+    // The same edit again (a retry after a lost answer) is accepted and changes nothing.
+    expect(await adapter.edit!(remote, postOf(CORRECTED), context())).toEqual({ kind: 'edited', url: remote.remoteUrl });
+    expect(mastodon.edits).toHaveLength(1);
   });
 
   it('a status deleted by hand is gone (404 Record not found), not retried', async () => {

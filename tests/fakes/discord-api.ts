@@ -35,7 +35,7 @@ export interface DiscordFake {
   token: string;
   /** Messages posted, in order. */
   posts: AcceptedMessage[];
-  /** Edits accepted, in order; each also applies its fields to the message's `body` in `posts`. */
+  /** Edits that changed a message, in order; each also applies its fields to the message's `body` in `posts`. An identical one changes nothing. */
   edits: EditedMessage[];
   /** The message is deleted in the channel (as by hand): editing it answers 404 Unknown Message. */
   deleteMessage(id: string): void;
@@ -155,8 +155,9 @@ export async function startDiscordFake(token = 'fake-webhook-token_ABCdef-123'):
     const body = { ...message.body, ...patch };
     const errors = validate(body);
     if (Object.keys(errors).length > 0) return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors } };
+    const changed = JSON.stringify(body) !== JSON.stringify(message.body);
     message.body = body;
-    edits.push({ id, body: patch, request: req });
+    if (changed) edits.push({ id, body: patch, request: req });
     return { body: { ...messageOf(id, body), edited_timestamp: new Date().toISOString() } };
   }
 

@@ -100,7 +100,7 @@ export interface FacebookEdit {
 }
 
 export interface FacebookFake extends PlatformFake<FacebookPost> {
-  /** Edits accepted (`POST /{page-post-id}` {message}), in order; each also updates its post's message or caption. */
+  /** Edits that changed a post (`POST /{page-post-id}` {message}), in order; each also updates its message or caption. An identical one changes nothing. */
   edits: FacebookEdit[];
   /** The post is deleted on the Page (as by hand): Graph no longer knows it. */
   deletePost(id: string): void;
@@ -117,6 +117,7 @@ export async function startFacebookFake(opts: { pageId: string; token: string })
     if (edited) {
       const message = params.get('message');
       if (!message) return graphError(400, 100, '(#100) Missing message', { type: 'OAuthException' });
+      if ((edited.kind === 'photo' ? edited.caption : edited.message) === message) return { body: { success: true } };
       if (edited.kind === 'photo') edited.caption = message;
       else edited.message = message;
       edits.push({ id: edited.id, message });

@@ -32,7 +32,7 @@ export interface LinkedInEdit {
 
 export interface LinkedInFake extends PlatformFake<LinkedInPost> {
   uploads: Map<string, Buffer>;
-  /** Partial updates accepted, in order; each also applies its `$set` to the post's body. */
+  /** Partial updates that changed a post, in order; each also applies its `$set` to the post's body. An identical one changes nothing. */
   edits: LinkedInEdit[];
   /** The post is deleted (as by hand): updating it answers 404. */
   deletePost(urn: string): void;
@@ -91,8 +91,9 @@ export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<Link
       if (!set || (set.commentary !== undefined && typeof set.commentary !== 'string')) {
         return linkedInError(422, 'Validation failed: expected {patch: {$set: {commentary}}}', 'UNPROCESSABLE_ENTITY');
       }
-      post.body = { ...post.body, ...set };
-      edits.push({ urn, body: req.json });
+      const body = { ...post.body, ...set };
+      if (JSON.stringify(body) !== JSON.stringify(post.body)) edits.push({ urn, body: req.json });
+      post.body = body;
       return { status: 204, body: '' };
     }
     return linkedInError(404, `No route for ${req.method} ${req.path}`, 'NOT_FOUND');

@@ -51,7 +51,7 @@ export interface MastodonFake {
   fake: HttpFake;
   /** Statuses created, in order (a replayed Idempotency-Key adds nothing). */
   posts: AcceptedStatus[];
-  /** Edits accepted, in order; each also updates its status in `posts` (`text`, `status.content`). */
+  /** Edits that changed a status, in order; each also updates it in `posts` (`text`, `status.content`). An identical one is accepted and changes nothing. */
   edits: EditedStatus[];
   /** The status is deleted (as by hand): editing it answers 404. */
   deleteStatus(id: string): void;
@@ -184,6 +184,8 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
       const spoiler = typeof params.spoiler_text === 'string' ? params.spoiler_text : accepted.status.spoiler_text;
       const invalid = invalidText(text, spoiler);
       if (invalid) return invalid;
+      // Mastodon records an edit only when something changed.
+      if (text === accepted.text && spoiler === accepted.status.spoiler_text) return { body: accepted.status };
       accepted.text = text;
       accepted.status = {
         ...accepted.status,
