@@ -3,6 +3,7 @@
  * platform alone. The ledger applies it to the post the channel made of the article; a post
  * not yet claimed needs nothing, as it renders the corrected article when it goes.
  */
+import type { Article } from '../article.ts';
 import type { ChannelBase } from '../config/channel-base.ts';
 import type { EditCapability } from '../platform.ts';
 
@@ -11,6 +12,18 @@ export type PlannedEdit =
   | { channelId: string; state: 'pending' | 'review' }
   /** Recorded as skipped with the reason, so history says why the post was not corrected. */
   | { channelId: string; state: 'skipped'; reason: string };
+
+/**
+ * A known article whose title or lead changed (or whose version was never recorded): its
+ * data and hash are updated, and each post a channel made of it gets the planned edit.
+ */
+export interface ArticleCorrection {
+  pk: number;
+  article: Article;
+  contentHash: string;
+  /** Empty when only the version is recorded (an article stored before versions were kept). */
+  edits: PlannedEdit[];
+}
 
 export interface CorrectableChannel extends Pick<ChannelBase, 'id' | 'corrections'> {
   platform: string;
