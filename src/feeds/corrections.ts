@@ -6,6 +6,8 @@
 import type { Article } from '../article.ts';
 import type { ChannelBase } from '../config/channel-base.ts';
 import type { EditCapability } from '../platform.ts';
+import type { KnownArticle } from './ledger.ts';
+import { contentHash, isCorrection } from './versions.ts';
 
 export type PlannedEdit =
   /** An edit to send (review: waits for an operator's approval first, like the channel's posts). */
@@ -35,6 +37,30 @@ export function plannedEdit(channel: CorrectableChannel, canEdit: EditCapability
   if (channel.corrections === 'ignore') return undefined;
   if (!canEdit) return { channelId: channel.id, state: 'skipped', reason: `correction not applied: ${channel.platform} cannot edit posts` };
   return { channelId: channel.id, state: channel.review ? 'review' : 'pending' };
+}
+
+/**
+ * The corrections in one poll: each listed article already known (by id or normalized link)
+ * whose version changed gets the channels' planned edits; one known without a version of this
+ * scheme gets its version recorded, and nothing else.
+ */
+export function findCorrections(
+  articles: Article[],
+  known: KnownArticle[],
+  channels: { channel: CorrectableChannel; canEdit: EditCapability | undefined }[],
+): ArticleCorrection[] {
+  const found = new Map<number, ArticleCorrection>();
+  for (const article of articles) {
+    const match = known.find((k) => k.id === article.id) ?? known.find((k) => k.linkKey === article.linkKey);
+    if (!match || found.has(match.pk)) continue;
+    const hash = contentHash(article);
+    if (match.contentHash === hash) continue;
+    const edits = isCorrection(match.contentHash, hash)
+      ? channels.map(({ channel, canEdit }) => plannedEdit(channel, canEdit)).filter((e): e is PlannedEdit => e !== undefined)
+      : [];
+    found.set(match.pk, { pk: match.pk, article, contentHash: hash, edits });
+  }
+  return [...found.values()];
 }
 
 /** Why an edit can no longer be sent, when the platform's edit window has closed since the post was sent. */

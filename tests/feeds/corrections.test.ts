@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { adapters } from '../../adapters/index.ts';
-import { editWindowClosed, plannedEdit } from '../../src/feeds/corrections.ts';
+import { editWindowClosed, findCorrections, plannedEdit } from '../../src/feeds/corrections.ts';
+import type { KnownArticle } from '../../src/feeds/ledger.ts';
+import { contentHash } from '../../src/feeds/versions.ts';
+import { dialogueArticle } from '../helpers/adapter-test.ts';
 
 const channelOn = (platform: string, extra: { corrections?: 'edit' | 'ignore'; review?: boolean } = {}) => ({
   id: `${platform}-main`,
@@ -53,5 +56,43 @@ describe('editWindowClosed', () => {
     expect(editWindowClosed('example', { windowSeconds: 48 * 3600 }, sentAt, sentAt + 49 * 3_600_000)).toMatch(/within 48 hours of/);
     expect(editWindowClosed('example', { windowSeconds: 900 }, sentAt, sentAt + 901_000)).toMatch(/within 15 minutes of/);
     expect(editWindowClosed('example', { windowSeconds: 90 }, sentAt, sentAt + 91_000)).toMatch(/within 90 seconds of/);
+  });
+});
+
+describe('findCorrections', () => {
+  const story = dialogueArticle({ title: 'Kazakhstan Exports Rise 18%' });
+  const known = (overrides: Partial<KnownArticle> = {}): KnownArticle => ({ pk: 7, id: story.id, linkKey: story.linkKey, contentHash: contentHash(story), ...overrides });
+  const channels = [
+    { channel: channelOn('telegram'), canEdit: adapters.telegram!.edit },
+    { channel: channelOn('x'), canEdit: adapters.x!.edit },
+    { channel: channelOn('mastodon', { corrections: 'ignore' }), canEdit: adapters.mastodon!.edit },
+  ];
+
+  it('an unchanged article, or one re-dated, is no correction', () => {
+    expect(findCorrections([story, { ...story, publishedAt: '2026-12-02T08:00:00Z' }], [known()], channels)).toEqual([]);
+  });
+
+  it('a changed title found by id or by link is one correction, planned per channel', () => {
+    const corrected = { ...story, title: 'Kazakhstan Exports Rise 21%' };
+    const expected = {
+      pk: 7,
+      article: corrected,
+      contentHash: contentHash(corrected),
+      edits: [
+        { channelId: 'telegram-main', state: 'pending' },
+        { channelId: 'x-main', state: 'skipped', reason: 'correction not applied: x cannot edit posts' },
+      ],
+    };
+    expect(findCorrections([corrected], [known()], channels)).toEqual([expected]);
+    const movedGuid = { ...corrected, id: 'https://astanatimes.com/?p=new-guid' };
+    expect(findCorrections([movedGuid, movedGuid], [known()], channels)).toEqual([{ ...expected, article: movedGuid }]);
+  });
+
+  it('a known article without a version of this scheme gets one recorded, with no edits', () => {
+    expect(findCorrections([story], [known({ contentHash: undefined })], channels)).toEqual([{ pk: 7, article: story, contentHash: contentHash(story), edits: [] }]);
+  });
+
+  it('new articles are not corrections', () => {
+    expect(findCorrections([dialogueArticle({ id: 'other', linkKey: 'other' })], [known()], channels)).toEqual([]);
   });
 });
