@@ -7,12 +7,14 @@
  * and `allowed_mentions` is empty so an "@everyone" in a title pings no one.
  */
 import { z } from 'zod';
+import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
 import { editResultOf } from './edit-result.ts';
 import { describeError, excerpt, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 /** Discord counts characters as code points (its API measures Python string lengths). */
 export const DISCORD_LIMITS = { content: 2000, embedTitle: 256, embedDescription: 4096, embedTotal: 6000 };
@@ -23,11 +25,11 @@ const UNKNOWN_MESSAGE = 10008;
 
 const schema = z.strictObject({
   username: z.string().min(1).max(80).optional().describe("Name shown on the posts instead of the webhook's own"),
-  avatarUrl: z.url({ protocol: /^https?$/ }).optional().describe("Avatar shown on the posts instead of the webhook's own"),
+  avatarUrl: urlWithoutCredentials({ protocol: /^https?$/ }).optional().describe("Avatar shown on the posts instead of the webhook's own"),
   auth: z.strictObject({
     webhookUrl: z
-      .url({ protocol: /^https?$/ })
-      .refine((url) => WEBHOOK_PATH.test(new URL(url).pathname), {
+      .url({ protocol: /^https?$/, abort: true })
+      .refine((url) => URL.canParse(url) && WEBHOOK_PATH.test(new URL(url).pathname), {
         message:
           'expected a webhook URL like https://discord.com/api/webhooks/<id>/<token> ' +
           '(Server Settings → Integrations → Webhooks → Copy Webhook URL)',
@@ -136,7 +138,7 @@ function formErrors(errors: unknown, path: string[] = []): string[] {
  */
 async function webhookGuild(webhook: URL): Promise<string | undefined> {
   try {
-    const res = await fetch(webhook, { signal: AbortSignal.timeout(10_000) });
+    const res = await platformFetch(webhook, { signal: AbortSignal.timeout(10_000) });
     const info = (await res.json()) as { guild_id?: unknown };
     return typeof info.guild_id === 'string' ? info.guild_id : undefined;
   } catch {
@@ -216,7 +218,7 @@ export const discordAdapter = defineAdapter({
         };
         let res: Response;
         try {
-          res = await fetch(send, {
+          res = await platformFetch(send, {
             method: 'POST',
             headers: JSON_HEADERS,
             body: JSON.stringify(body),
@@ -238,7 +240,7 @@ export const discordAdapter = defineAdapter({
         message.pathname = `${webhook.pathname.replace(/\/$/, '')}/messages/${encodeURIComponent(remote.remoteId)}`;
         let res: Response;
         try {
-          res = await fetch(message, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify(messageOf(post)), signal });
+          res = await platformFetch(message, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify(messageOf(post)), signal });
         } catch (err) {
           return { kind: 'retry', reason: redact(`Discord: ${describeError(err)}`) };
         }
