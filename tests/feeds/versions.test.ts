@@ -90,7 +90,7 @@ describe('noise in the feed is not a correction (property, through the real pars
   <guid isPermaLink="false">https://astanatimes.com/?p=1</guid>
   <pubDate>${pubDate}</pubDate>
   <category>${category}</category>
-  <content:encoded>${escapeXml(`<p>Photo credit: Akorda</p>\n<p>${html(lead, n)}</p>\n<p>Second paragraph.</p>`)}</content:encoded>
+  <content:encoded>${escapeXml(`<p>Photo credit: Akorda</p>\n<p>ASTANA – Officials said ${html(lead, n)} on Monday.</p>\n<p>Second paragraph.</p>`)}</content:encoded>
 </item>
 </channel></rss>`;
   }
