@@ -1,6 +1,8 @@
 /**
- * Discord: one message per article through a channel webhook (`POST {webhookUrl}?wait=true`):
- * the text as content, the article as an embed card (linked title, summary, image, date).
+ * Discord: one message per article through a channel webhook (`POST {webhookUrl}?wait=true`,
+ * which answers the message and so its id), edited in place when the article is corrected
+ * (`PATCH {webhookUrl}/messages/{id}`): the text as content, the article as an embed card
+ * (linked title, summary, image, date).
  * The link in the content is wrapped in <…> so Discord adds no second, automatic card,
  * and `allowed_mentions` is empty so an "@everyone" in a title pings no one.
  */
@@ -10,6 +12,7 @@ import { defineAdapter, type Part, type RenderedPost, type SendResult } from '..
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
+import { editResultOf } from './edit-result.ts';
 import { describeError, excerpt, wasNeverSent } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
 
@@ -17,6 +20,8 @@ import { platformFetch } from './platform-fetch.ts';
 export const DISCORD_LIMITS = { content: 2000, embedTitle: 256, embedDescription: 4096, embedTotal: 6000 };
 
 const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/\d+\/[\w-]+\/?$/;
+/** Discord's JSON error code for a message that no longer exists (deleted by hand). */
+const UNKNOWN_MESSAGE = 10008;
 
 const schema = z.strictObject({
   username: z.string().min(1).max(80).optional().describe("Name shown on the posts instead of the webhook's own"),
@@ -84,6 +89,13 @@ export function embedFor(post: RenderedPost): DiscordEmbed {
     ...(image !== undefined && { image: { url: image } }),
     ...(Number.isFinite(published) && { timestamp: new Date(published).toISOString() }),
   };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+/** What a message shows, the same when it is sent and when it is edited (omitted fields would keep their old values). */
+function messageOf(post: RenderedPost) {
+  return { content: post.text, embeds: [embedFor(post)], allowed_mentions: { parse: [] } };
 }
 
 /** The webhook URL to call: the configured one, on apiRoot's origin when set (a proxy or a test fake). */
@@ -181,6 +193,7 @@ export const discordAdapter = defineAdapter({
       { limit: 30, seconds: 60 },
     ],
   },
+  edit: {},
   async create(channel, ctx) {
     const webhook = targetUrl(channel.auth.webhookUrl, channel.apiRoot);
     const token = webhook.pathname.replace(/\/$/, '').split('/').pop() ?? '';
@@ -199,9 +212,7 @@ export const discordAdapter = defineAdapter({
       async send(post, sendCtx) {
         if (sendCtx.signal.aborted) return { kind: 'retry', reason: 'cancelled before sending' };
         const body = {
-          content: post.text,
-          embeds: [embedFor(post)],
-          allowed_mentions: { parse: [] },
+          ...messageOf(post),
           ...(channel.username !== undefined && { username: channel.username }),
           ...(channel.avatarUrl !== undefined && { avatar_url: channel.avatarUrl }),
         };
@@ -209,7 +220,7 @@ export const discordAdapter = defineAdapter({
         try {
           res = await platformFetch(send, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            headers: JSON_HEADERS,
             body: JSON.stringify(body),
             signal: sendCtx.signal,
           });
@@ -221,6 +232,26 @@ export const discordAdapter = defineAdapter({
           return await resultOf(res, redact, guildId);
         } catch (err) {
           return { kind: 'in-doubt', reason: redact(`Discord: answer cut off: ${describeError(err)}`) };
+        }
+      },
+      async edit(remote, post, { signal }) {
+        if (signal.aborted) return { kind: 'retry', reason: 'cancelled before editing' };
+        const message = new URL(webhook);
+        message.pathname = `${webhook.pathname.replace(/\/$/, '')}/messages/${encodeURIComponent(remote.remoteId)}`;
+        let res: Response;
+        try {
+          res = await platformFetch(message, { method: 'PATCH', headers: JSON_HEADERS, body: JSON.stringify(messageOf(post)), signal });
+        } catch (err) {
+          return { kind: 'retry', reason: redact(`Discord: ${describeError(err)}`) };
+        }
+        try {
+          if (res.status === 404) {
+            const body = (await res.clone().json().catch(() => ({}))) as DiscordError;
+            if (body.code === UNKNOWN_MESSAGE) return { kind: 'gone', reason: redact(`Discord HTTP 404: ${String(body.message)} (${UNKNOWN_MESSAGE})`) };
+          }
+          return editResultOf(await resultOf(res, redact, guildId));
+        } catch (err) {
+          return { kind: 'retry', reason: redact(`Discord: answer cut off: ${describeError(err)}`) };
         }
       },
     };

@@ -2,13 +2,15 @@
  * Facebook Page: a feed post whose `link` field makes the article card
  * (`POST /{page-id}/feed` {message, link}), or with `photo: true` and an article image a
  * photo post (`POST /{page-id}/photos` {url, caption}). Posts with a Page access token.
+ * A correction replaces the post's message (`POST /{page-post-id}` {message}); its card stays.
  * https://developers.facebook.com/docs/pages-api/posts
  */
 import { z } from 'zod';
 import { defineAdapter, type PlatformRules } from '../src/platform.ts';
 import { utf16 } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
-import { GraphApi, stringField } from './graph-api.ts';
+import { editResultOf } from './edit-result.ts';
+import { GraphApi, isMissingObject, stringField } from './graph-api.ts';
 
 export const FACEBOOK_API_ROOT = 'https://graph.facebook.com/v25.0';
 
@@ -34,13 +36,15 @@ export const facebookAdapter = defineAdapter({
     photo: z.boolean().default(false).describe('Post the article image as a photo with the text as caption, instead of a link card'),
   }),
   inDoubt: 'hold',
+  edit: {},
   async create(channel) {
+    const redact = makeRedactor([channel.auth.pageAccessToken]);
     const graph = new GraphApi({
       platform: 'Facebook',
       root: (channel.apiRoot ?? FACEBOOK_API_ROOT).replace(/\/+$/, ''),
       accessToken: channel.auth.pageAccessToken,
       authHint: `create a new long-lived Page access token for Page ${channel.pageId} and set auth.pageAccessToken of channel ${channel.id} (see docs/platforms/facebook.md)`,
-      redact: makeRedactor([channel.auth.pageAccessToken]),
+      redact,
     });
     return {
       rules: facebookRules(channel.photo),
@@ -59,6 +63,12 @@ export const facebookAdapter = defineAdapter({
         const postId = stringField(reply.body, 'post_id') ?? stringField(reply.body, 'id');
         if (!postId) return { kind: 'in-doubt', reason: 'Facebook answered without a post id' };
         return { kind: 'sent', remoteId: postId, url: `https://www.facebook.com/${postId}` };
+      },
+      async edit(remote, post, ctx) {
+        const reply = await graph.post(remote.remoteId, { message: post.text }, 'edit', ctx.signal);
+        if (reply.ok) return { kind: 'edited' };
+        if (isMissingObject(reply.error)) return { kind: 'gone', reason: redact(`Facebook: ${reply.error?.message ?? 'the post does not exist'}`) };
+        return editResultOf(reply.result);
       },
     };
   },

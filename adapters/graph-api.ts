@@ -24,13 +24,20 @@ export interface GraphError {
   is_transient?: boolean;
 }
 
-export type GraphReply = { ok: true; body: Record<string, unknown> } | { ok: false; result: SendResult };
+/** A failure carries the Graph error object when the platform sent one. */
+export type GraphReply = { ok: true; body: Record<string, unknown> } | { ok: false; result: SendResult; error?: GraphError };
 
 /**
  * 'prepare': nothing is visible yet (container creation, status, quota): any failure can be retried.
  * 'publish': the request that makes the post: a timeout or a server error may still have posted.
+ * 'edit': changes a published post; doing it twice does no harm, so any failure can be retried.
  */
-export type GraphStep = 'prepare' | 'publish';
+export type GraphStep = 'prepare' | 'publish' | 'edit';
+
+/** Graph's answer for an object that does not exist (deleted, or never was): code 100, subcode 33. */
+export function isMissingObject(error: GraphError | undefined): boolean {
+  return error?.code === 100 && error.error_subcode === 33;
+}
 
 export interface GraphApiOptions {
   /** For messages: "Facebook", "Instagram", "Threads". */
@@ -173,7 +180,11 @@ export class GraphApi {
     }
     const error = graphError(body);
     if (!response.ok || error) {
-      return { ok: false, result: this.scrub(resultForGraphError(response.status, error, response.headers, step, this.opts)) };
+      return {
+        ok: false,
+        result: this.scrub(resultForGraphError(response.status, error, response.headers, step, this.opts)),
+        ...(error && { error }),
+      };
     }
     if (!body || typeof body !== 'object') {
       const why = `answered HTTP ${response.status} without a JSON body`;
@@ -188,7 +199,7 @@ export class GraphApi {
   private transportResult(err: unknown, step: GraphStep, signal: AbortSignal | undefined): SendResult {
     const { platform } = this.opts;
     const detail = signal?.aborted ? 'the request was cut off (timeout or shutdown)' : `network error: ${describeError(err)}`;
-    if (step === 'prepare' || wasNeverSent(err)) return { kind: 'retry', reason: `${platform}: ${detail}` };
+    if (step !== 'publish' || wasNeverSent(err)) return { kind: 'retry', reason: `${platform}: ${detail}` };
     return { kind: 'in-doubt', reason: `${platform}: ${detail} after the post was sent; it may have been published` };
   }
 

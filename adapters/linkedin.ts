@@ -2,6 +2,7 @@
  * LinkedIn: an article share through the Posts API (`POST /rest/posts`), the commentary
  * in LinkedIn's "little" text format with the article as a card (source, title,
  * description, and the article image uploaded through the Images API as its thumbnail).
+ * A correction replaces the commentary (`POST /rest/posts/{urn}`, a partial update); the card stays.
  * https://learn.microsoft.com/linkedin/marketing/community-management/shares/posts-api
  */
 import type { Logger } from 'pino';
@@ -10,6 +11,7 @@ import { defineAdapter, type Part, type PlatformRules, type SendResult } from '.
 import { utf16 } from '../src/render/count.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { fetchImage } from './fetch-image.ts';
+import { editResultOf } from './edit-result.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
 
@@ -147,6 +149,7 @@ export const linkedinAdapter = defineAdapter({
       .describe('Sent as the Linkedin-Version header'),
   }),
   inDoubt: 'hold',
+  edit: {},
   async create(channel, ctx) {
     const redact = makeRedactor([channel.auth.accessToken]);
     const authHint = `create a new access token for ${channel.author} and set auth.accessToken of channel ${channel.id} (see docs/platforms/linkedin.md)`;
@@ -199,6 +202,27 @@ export const linkedinAdapter = defineAdapter({
         const urn = response.headers.get('x-restli-id');
         if (!urn) return { kind: 'already-posted', reason: `LinkedIn created the post (HTTP ${response.status}) but gave no x-restli-id` };
         return { kind: 'sent', remoteId: urn, url: `https://www.linkedin.com/feed/update/${urn}` };
+      },
+      async edit(remote, post, { signal }) {
+        if (signal.aborted) return { kind: 'retry', reason: 'LinkedIn: cut off (timeout or shutdown) before the edit was sent' };
+        let response: Response;
+        let answer: unknown;
+        try {
+          response = await platformFetch(`${client.root}/rest/posts/${encodeURIComponent(remote.remoteId)}`, {
+            method: 'POST',
+            headers: { ...client.headers, 'x-restli-method': 'PARTIAL_UPDATE' },
+            body: JSON.stringify({ patch: { $set: { commentary: post.text } } }),
+            signal,
+          });
+          answer = await response.json().catch(() => undefined);
+        } catch (err) {
+          return { kind: 'retry', reason: redact(`LinkedIn: ${signal.aborted ? 'the edit was cut off (timeout or shutdown)' : describeError(err)}`) };
+        }
+        if (response.ok) return { kind: 'edited' };
+        const error = answer as LinkedInError | undefined;
+        if (response.status === 404) return { kind: 'gone', reason: redact(`LinkedIn: ${describeLinkedInError(404, error)}`) };
+        const result = editResultOf(resultForLinkedInError(response.status, error, response.headers, authHint));
+        return 'reason' in result ? { ...result, reason: redact(result.reason) } : result;
       },
     };
   },

@@ -1,5 +1,6 @@
 /**
- * Mastodon: one status per article on the channel's instance (`POST /api/v1/statuses`).
+ * Mastodon: one status per article on the channel's instance (`POST /api/v1/statuses`),
+ * edited in place when the article is corrected (`PUT /api/v1/statuses/:id`, Mastodon 3.5+).
  *
  * Plain fetch rather than masto 7.12: masto's MastoHttpError carries no response headers
  * (a 429's ISO-8601 `X-RateLimit-Reset` is only reachable through its undocumented
@@ -9,10 +10,11 @@
  */
 import { z } from 'zod';
 import { urlWithoutCredentials } from '../src/config/url.ts';
-import { defineAdapter, type Part, type SendResult } from '../src/platform.ts';
+import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { UserError } from '../src/errors.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { graphemes } from '../src/render/count.ts';
+import { editResultOf } from './edit-result.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
 import { twitterText } from './twitter-text.ts';
 import { platformFetch } from './platform-fetch.ts';
@@ -194,6 +196,7 @@ export const mastodonAdapter = defineAdapter({
   inDoubt: 'resend',
   // docs.joinmastodon.org/api/rate-limits: posting statuses is limited to 300 per 3 hours per account.
   pacing: { windows: [{ limit: 300, seconds: 3 * 60 * 60 }] },
+  edit: {},
   async create(channel, ctx) {
     const root = instanceRoot(channel);
     const limits: MastodonLimits = ctx.offline
@@ -209,6 +212,17 @@ export const mastodonAdapter = defineAdapter({
         );
     const redact = makeRedactor([channel.auth.accessToken]);
     const spoilerText = channel.spoilerText ?? '';
+    const headers = {
+      authorization: `Bearer ${channel.auth.accessToken}`,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    /** What a status shows; the same fields create and edit it. */
+    const content = (post: RenderedPost) => ({
+      status: post.text,
+      ...(channel.language !== undefined && { language: channel.language }),
+      ...(channel.spoilerText !== undefined && { spoiler_text: channel.spoilerText }),
+    });
 
     return {
       rules: {
@@ -229,23 +243,12 @@ export const mastodonAdapter = defineAdapter({
       },
       async send(post, sendCtx) {
         if (sendCtx.signal.aborted) return { kind: 'retry', reason: 'cancelled before sending' };
-        const body = {
-          status: post.text,
-          visibility: channel.visibility,
-          ...(channel.language !== undefined && { language: channel.language }),
-          ...(channel.spoilerText !== undefined && { spoiler_text: channel.spoilerText }),
-        };
         let res: Response;
         try {
           res = await platformFetch(`${root}/api/v1/statuses`, {
             method: 'POST',
-            headers: {
-              authorization: `Bearer ${channel.auth.accessToken}`,
-              'content-type': 'application/json',
-              accept: 'application/json',
-              'idempotency-key': sendCtx.idempotencyKey,
-            },
-            body: JSON.stringify(body),
+            headers: { ...headers, 'idempotency-key': sendCtx.idempotencyKey },
+            body: JSON.stringify({ ...content(post), visibility: channel.visibility }),
             signal: sendCtx.signal,
           });
         } catch (err) {
@@ -256,6 +259,26 @@ export const mastodonAdapter = defineAdapter({
           return await resultOf(res, redact);
         } catch (err) {
           return { kind: 'in-doubt', reason: redact(`Mastodon: answer cut off: ${describeError(err)}`) };
+        }
+      },
+      async edit(remote, post, { signal }) {
+        if (signal.aborted) return { kind: 'retry', reason: 'cancelled before editing' };
+        let res: Response;
+        try {
+          res = await platformFetch(`${root}/api/v1/statuses/${encodeURIComponent(remote.remoteId)}`, {
+            method: 'PUT',
+            headers,
+            body: JSON.stringify(content(post)),
+            signal,
+          });
+        } catch (err) {
+          return { kind: 'retry', reason: redact(`Mastodon: ${describeError(err)}`) };
+        }
+        try {
+          if (res.status === 404) return { kind: 'gone', reason: redact(`Mastodon HTTP 404: ${await errorMessage(res, redact)}`) };
+          return editResultOf(await resultOf(res, redact));
+        } catch (err) {
+          return { kind: 'retry', reason: redact(`Mastodon: answer cut off: ${describeError(err)}`) };
         }
       },
     };

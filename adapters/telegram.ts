@@ -7,8 +7,9 @@ import { readableLink } from '../src/render/link-text.ts';
 import { z } from 'zod';
 import type { Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
-import { defineAdapter, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
+import { defineAdapter, type EditResult, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
 import { makeRedactor } from '../src/redact.ts';
+import { editResultOf } from './edit-result.ts';
 import { describeError, wasNeverSent } from './http-errors.ts';
 
 type TelegrafModule = typeof import('telegraf');
@@ -22,6 +23,10 @@ const MESSAGE_LIMIT = 4096;
 /** sendPhoto refusals that mean Telegram could not use the image URL: the text alone still goes out. */
 const UNUSABLE_PHOTO =
   /wrong file identifier|failed to get HTTP URL content|wrong type of the web page content|IMAGE_PROCESS_FAILED|PHOTO_INVALID_DIMENSIONS/i;
+/** Edit refusals: the message already shows this text; the message was deleted; a photo post that went out as a message. */
+const NOT_MODIFIED = /message is not modified/i;
+const MESSAGE_GONE = /message to edit not found|MESSAGE_ID_INVALID/i;
+const NO_CAPTION = /there is no caption in the message to edit/i;
 
 function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -121,6 +126,15 @@ function failureOutcome(lib: TelegrafModule, err: unknown, signal: AbortSignal, 
   return { kind: 'in-doubt', reason: `the exchange with Telegram failed after sending: ${describeError(err)}` };
 }
 
+function editFailure(lib: TelegrafModule, err: unknown, signal: AbortSignal, chatId: string | number, apiRoot: string): EditResult {
+  if (err instanceof lib.TelegramError && err.code === 400) {
+    if (NOT_MODIFIED.test(err.description)) return { kind: 'edited', detail: `Telegram: ${err.description}` };
+    if (MESSAGE_GONE.test(err.description)) return { kind: 'gone', reason: `Telegram: ${err.description}` };
+  }
+  if (signal.aborted) return { kind: 'retry', reason: 'Telegram did not answer before the edit was abandoned' };
+  return editResultOf(failureOutcome(lib, err, signal, chatId, apiRoot));
+}
+
 /** Where a message can be opened: public chats only (those with a username). */
 function messageUrl(message: Message, chatId: string | number): string | undefined {
   const username =
@@ -135,6 +149,7 @@ export const telegramAdapter = defineAdapter({
   schema,
   inDoubt: 'hold',
   pacing: { windows: [{ limit: 20, seconds: 60 }], minIntervalSeconds: 1 },
+  edit: {},
   async create(channel, ctx) {
     const lib = await import('telegraf');
     const apiRoot = withTrailingSlash(channel.apiRoot ?? DEFAULT_API_ROOT);
@@ -174,6 +189,34 @@ export const telegramAdapter = defineAdapter({
         } catch (err) {
           const result = failureOutcome(lib, err, signal, chatId, apiRoot);
           return 'reason' in result ? { ...result, reason: redact(result.reason) } : result;
+        }
+      },
+      async edit(remote, post, { signal }) {
+        if (signal.aborted) return { kind: 'retry', reason: 'the edit was cancelled before it started' };
+        const abortable = { signal } as unknown as CallApiOptions;
+        const target = { chat_id: chatId, message_id: Number(remote.remoteId), parse_mode: 'HTML' as const };
+        const editText = () =>
+          telegram.callApi(
+            'editMessageText',
+            { ...target, text: post.text, link_preview_options: { url: post.link, is_disabled: !channel.linkPreview } },
+            abortable,
+          );
+        try {
+          if (post.layout !== 'photo') await editText();
+          else {
+            try {
+              await telegram.callApi('editMessageCaption', { ...target, caption: post.text }, abortable);
+            } catch (err) {
+              // Telegram could not use the image when the post was sent: it went out as a message.
+              if (!(err instanceof lib.TelegramError && NO_CAPTION.test(err.description))) throw err;
+              await editText();
+            }
+          }
+          return { kind: 'edited' };
+        } catch (err) {
+          const result = editFailure(lib, err, signal, chatId, apiRoot);
+          if ('reason' in result) return { ...result, reason: redact(result.reason) };
+          return result.detail === undefined ? result : { ...result, detail: redact(result.detail) };
         }
       },
     };

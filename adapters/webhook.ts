@@ -1,17 +1,20 @@
 /**
  * Generic webhook: each post is POSTed as JSON to the channel's `url`, signed with
  * HMAC-SHA256 so any other system can take Herald's posts and check they came from
- * Herald. docs/platforms/webhook.md is the receiver's contract (body, headers, signature).
+ * Herald; a corrected article comes as a `correction` event naming the post it corrects.
+ * docs/platforms/webhook.md is the receiver's contract (body, headers, signature).
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { defineAdapter, type RenderedPost, type SendResult } from '../src/platform.ts';
+import { defineAdapter, type EditContext, type RemotePost, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
+import { editResultOf } from './edit-result.ts';
 import { describeError, excerpt, retryAfterMs, wasNeverSent } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
 
 export const WEBHOOK_EVENT = 'article.published';
+export const CORRECTION_EVENT = 'correction';
 export const SIGNATURE_HEADER = 'x-herald-signature';
 export const TIMESTAMP_HEADER = 'x-herald-timestamp';
 
@@ -42,6 +45,21 @@ export interface WebhookPayload {
     publishedAt?: string;
   };
   post: { text: string; layout: string; shortened: boolean };
+}
+
+/** The JSON body of a correction: the article's new version, for the post made earlier. */
+export interface CorrectionPayload extends Omit<WebhookPayload, 'event'> {
+  event: typeof CORRECTION_EVENT;
+  /** The post this corrects: the `id` the receiver answered for it (else its delivery id), and its URL if any. */
+  corrects: RemotePost;
+}
+
+export function correctionPayloadFor(remote: RemotePost, post: RenderedPost, channelId: string, deliveryId: string): CorrectionPayload {
+  return {
+    ...payloadFor(post, channelId, deliveryId),
+    event: CORRECTION_EVENT,
+    corrects: { remoteId: remote.remoteId, ...(remote.remoteUrl !== undefined && { remoteUrl: remote.remoteUrl }) },
+  };
 }
 
 export function payloadFor(post: RenderedPost, channelId: string, deliveryId: string): WebhookPayload {
@@ -100,6 +118,7 @@ export const webhookAdapter = defineAdapter({
   platform: 'webhook',
   schema,
   inDoubt: 'resend',
+  edit: {},
   async create(channel) {
     const target = new URL(channel.url);
     // fetch refuses a URL with credentials: they go as HTTP Basic auth, and out of every message.
@@ -113,42 +132,46 @@ export const webhookAdapter = defineAdapter({
     }
     const secret = channel.auth.secret;
     const redact = makeRedactor([secret, ...(basicAuth ? [basicAuth.password, basicAuth.header] : [])]);
+
+    async function deliver(payload: WebhookPayload | CorrectionPayload, ctx: EditContext): Promise<SendResult> {
+      if (ctx.signal.aborted) return { kind: 'retry', reason: 'cancelled before sending' };
+      const body = JSON.stringify(payload);
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      let res: Response;
+      try {
+        res = await platformFetch(target, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            'content-type': 'application/json',
+            ...(basicAuth && { authorization: basicAuth.header }),
+            'idempotency-key': ctx.idempotencyKey,
+            'x-herald-event': payload.event,
+            'x-herald-delivery': ctx.idempotencyKey,
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: signature(secret, timestamp, body),
+          },
+          body,
+          signal: ctx.signal,
+        });
+      } catch (err) {
+        const reason = redact(`webhook: ${describeError(err)}`);
+        return wasNeverSent(err) ? { kind: 'retry', reason } : { kind: 'in-doubt', reason };
+      }
+      try {
+        return await resultOf(res, ctx.idempotencyKey, redact);
+      } catch (err) {
+        return { kind: 'in-doubt', reason: redact(`webhook: answer cut off: ${describeError(err)}`) };
+      }
+    }
+
     return {
       rules: {
         defaultTemplate: '{title}\n\n{summary}\n\n{link}\n{hashtags}',
         layouts: [{ name: 'text', budgets: [{ unit: 'chars', limit: channel.maxCharacters, count: codePoints }] }],
       },
-      async send(post, ctx) {
-        if (ctx.signal.aborted) return { kind: 'retry', reason: 'cancelled before sending' };
-        const body = JSON.stringify(payloadFor(post, channel.id, ctx.idempotencyKey));
-        const timestamp = String(Math.floor(Date.now() / 1000));
-        let res: Response;
-        try {
-          res = await platformFetch(target, {
-            method: 'POST',
-            redirect: 'manual',
-            headers: {
-              'content-type': 'application/json',
-              ...(basicAuth && { authorization: basicAuth.header }),
-              'idempotency-key': ctx.idempotencyKey,
-              'x-herald-event': WEBHOOK_EVENT,
-              'x-herald-delivery': ctx.idempotencyKey,
-              [TIMESTAMP_HEADER]: timestamp,
-              [SIGNATURE_HEADER]: signature(secret, timestamp, body),
-            },
-            body,
-            signal: ctx.signal,
-          });
-        } catch (err) {
-          const reason = redact(`webhook: ${describeError(err)}`);
-          return wasNeverSent(err) ? { kind: 'retry', reason } : { kind: 'in-doubt', reason };
-        }
-        try {
-          return await resultOf(res, ctx.idempotencyKey, redact);
-        } catch (err) {
-          return { kind: 'in-doubt', reason: redact(`webhook: answer cut off: ${describeError(err)}`) };
-        }
-      },
+      send: (post, ctx) => deliver(payloadFor(post, channel.id, ctx.idempotencyKey), ctx),
+      edit: async (remote, post, ctx) => editResultOf(await deliver(correctionPayloadFor(remote, post, channel.id, ctx.idempotencyKey), ctx)),
     };
   },
 });

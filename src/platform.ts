@@ -106,9 +106,33 @@ export interface SendContext {
   signal: AbortSignal;
 }
 
+/** A post as the platform knows it, from the settled send of its delivery. */
+export interface RemotePost {
+  remoteId: string;
+  remoteUrl?: string;
+}
+
+/**
+ * What happened to one edit of a published post. Setting a post to a text is safe to repeat,
+ * so a request that may or may not have arrived is a retry, never in doubt.
+ */
+export type EditResult =
+  /** The post shows the new text; `detail` when the platform had nothing to change ("not modified"). */
+  | { kind: 'edited'; url?: string; detail?: string }
+  /** The post no longer exists (deleted by hand): nothing to correct, nothing to retry. */
+  | { kind: 'gone'; reason: string }
+  | { kind: 'retry'; reason: string; afterMs?: number; rateLimited?: boolean }
+  | { kind: 'permanent'; reason: string }
+  | { kind: 'auth'; reason: string };
+
+/** Stable per edit delivery (a webhook receiver deduplicates corrections on it). */
+export type EditContext = Pick<SendContext, 'idempotencyKey' | 'signal'>;
+
 export interface Adapter {
   rules: PlatformRules;
   send(post: RenderedPost, ctx: SendContext): Promise<SendResult>;
+  /** Present when the definition declares `edit`: replaces the text of a post this channel published. */
+  edit?(remote: RemotePost, post: RenderedPost, ctx: EditContext): Promise<EditResult>;
   close?(): Promise<void>;
 }
 
@@ -132,12 +156,20 @@ export interface PlatformPacing {
   minIntervalSeconds?: number;
 }
 
+/** How a platform lets published posts be corrected. */
+export interface EditCapability {
+  /** Posts older than this can no longer be edited; absent: no limit. */
+  windowSeconds?: number;
+}
+
 export interface AdapterDefinition<S extends z.ZodObject = z.ZodObject> {
   platform: string;
   /** Platform-specific channel keys (target, auth, options); merged with the common channel keys. */
   schema: S;
   inDoubt: InDoubtStrategy;
   pacing?: PlatformPacing;
+  /** Present when the platform lets a published post be edited (its adapter implements `edit`). */
+  edit?: EditCapability;
   create(channel: ChannelBase & z.infer<S>, ctx: AdapterContext): Promise<Adapter>;
 }
 

@@ -33,6 +33,10 @@ export const channelBaseShape = {
     })
     .optional(),
   apiRoot: urlWithoutCredentials().optional().describe('Base URL of the platform API: a proxy, a self-hosted server, or a test fake'),
+  corrections: z
+    .enum(['edit', 'ignore'])
+    .default('edit')
+    .describe('When a posted article changes its title or lead: edit the post where the platform allows (edit), or leave it (ignore)'),
 };
 
 export const channelBaseSchema = z.strictObject(channelBaseShape);

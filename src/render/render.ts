@@ -92,15 +92,32 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
  */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 
+export interface RenderOptions {
+  /**
+   * Fit to this layout alone, image or not: an edit keeps the layout of the post it
+   * corrects (a photo post stays a photo post).
+   */
+  layout?: string;
+}
+
+function layoutsFor(article: Article, rules: PlatformRules, opts: RenderOptions): Layout[] | { reason: string } {
+  if (opts.layout !== undefined) {
+    const layout = rules.layouts.find((l) => l.name === opts.layout);
+    return layout ? [layout] : { reason: `this platform has no layout "${opts.layout}" any more` };
+  }
+  const layouts = rules.layouts.filter((l) => !l.needsImage || article.imageUrl);
+  return layouts.length > 0 ? layouts : { reason: 'every layout of this platform needs an image, and the article has none' };
+}
+
 /** The post for `article` on a channel of a platform with `rules`, or why there can be none. */
-export function renderPost(article: Article, channel: ChannelBase, rules: PlatformRules): RenderOutcome {
+export function renderPost(article: Article, channel: ChannelBase, rules: PlatformRules, opts: RenderOptions = {}): RenderOutcome {
   const template = channel.template ?? rules.defaultTemplate;
   const problem = templateProblem(template);
   if (problem) return { ok: false, reason: `template: ${problem}` };
   const shown = placeholdersIn(template);
-  const layouts = rules.layouts.filter((l) => !l.needsImage || article.imageUrl);
-  const last = layouts[layouts.length - 1];
-  if (!last) return { ok: false, reason: 'every layout of this platform needs an image, and the article has none' };
+  const layouts = layoutsFor(article, rules, opts);
+  if (!Array.isArray(layouts)) return { ok: false, reason: layouts.reason };
+  const last = layouts[layouts.length - 1]!;
 
   const link = withUtm(article.link, channel.utm);
   const format = rules.format ?? concatenate;

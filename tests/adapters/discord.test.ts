@@ -186,6 +186,58 @@ describe('discord adapter', () => {
   });
 });
 
+describe('discord adapter: editing a webhook message', () => {
+  const CORRECTED = postOf({ text: `Kazakhstan, US Maintain Constructive Dialogue\n<${LINK}>\n#HumanRights`, title: 'Kazakhstan, US Maintain Constructive Dialogue' });
+
+  async function published() {
+    const adapter = await discordAdapter.create(channelFor({ username: 'Astana Times' }), onlineContext());
+    const sent = await adapter.send(postOf(), sendContext());
+    if (sent.kind !== 'sent') throw new Error(`not sent: ${JSON.stringify(sent)}`);
+    discord.fake.requests.length = 0;
+    return { adapter, remote: { remoteId: sent.remoteId, remoteUrl: sent.url } };
+  }
+
+  it('declares that it can edit, with no time limit', () => {
+    expect(discordAdapter.edit).toEqual({});
+  });
+
+  it('PATCHes the message the send returned (?wait=true) with new content and card, still pinging no one', async () => {
+    const { adapter, remote } = await published();
+    expect(await adapter.edit!(remote, CORRECTED, sendContext())).toEqual({ kind: 'edited', url: remote.remoteUrl });
+    expect(discord.fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /api/webhooks/${WEBHOOK_ID}/${TOKEN}/messages/${remote.remoteId}`]);
+    expect(discord.edits.map((e) => e.body)).toEqual([{ content: CORRECTED.text, embeds: [embedFor(CORRECTED)], allowed_mentions: { parse: [] } }]);
+    expect(discord.posts.map((p) => [p.id, p.body.content, p.body.username])).toEqual([[remote.remoteId, CORRECTED.text, 'Astana Times']]);
+    expect(await adapter.edit!(remote, CORRECTED, sendContext())).toEqual({ kind: 'edited', url: remote.remoteUrl });
+    expect(discord.edits).toHaveLength(1);
+  });
+
+  it('a message deleted by hand is gone (Unknown Message), while a deleted webhook pauses the channel', async () => {
+    const { adapter, remote } = await published();
+    discord.deleteMessage(remote.remoteId);
+    expect(await adapter.edit!(remote, CORRECTED, sendContext())).toEqual({ kind: 'gone', reason: 'Discord HTTP 404: Unknown Message (10008)' });
+    discord.deleteWebhook();
+    const result = await adapter.edit!(remote, CORRECTED, sendContext());
+    expect(result.kind).toBe('auth');
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    expect(discord.edits).toEqual([]);
+  });
+
+  it('a 429 waits retry_after; an edit abandoned mid-request is retried, not in doubt', async () => {
+    const { adapter, remote } = await published();
+    discord.respondNext(() => ({ status: 429, body: { message: 'You are being rate limited.', retry_after: 0.5, global: false } }));
+    expect(await adapter.edit!(remote, CORRECTED, sendContext())).toEqual({
+      kind: 'retry',
+      reason: 'Discord HTTP 429: You are being rate limited.',
+      rateLimited: true,
+      afterMs: 500,
+    });
+    discord.respondNext(() => 'hang');
+    const abandoned = await adapter.edit!(remote, CORRECTED, sendContext({ signal: AbortSignal.timeout(200) }));
+    expect(abandoned.kind).toBe('retry');
+    expect(discord.edits).toEqual([]);
+  });
+});
+
 describe('discord adapter: fitting (property)', () => {
   const piece = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('Kazakhstan', 'reform', 'the', 'U.S.', ' ', ' ', '. ', ', ') },

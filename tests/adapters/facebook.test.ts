@@ -5,7 +5,7 @@ import { channelSchemaFor } from '../../src/config/schema.ts';
 import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
 import { startFake } from '../helpers/http-fake.ts';
-import { graphError, startFacebookFake, type FacebookPost, type PlatformFake } from '../fakes/graph-api.ts';
+import { graphError, startFacebookFake, type FacebookFake } from '../fakes/graph-api.ts';
 import { blankArticle, channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const PAGE = '104500000000001';
@@ -24,7 +24,7 @@ function postOf(extra: Partial<RenderedPost> = {}): RenderedPost {
 }
 
 describe('facebook adapter against the Graph fake', () => {
-  let fb: PlatformFake<FacebookPost>;
+  let fb: FacebookFake;
   let adapter: Adapter;
 
   beforeEach(async () => {
@@ -147,6 +147,77 @@ describe('facebook adapter against the Graph fake', () => {
       expect(reasonOf(result)).toContain('[redacted]');
       expect(reasonOf(result)).not.toContain(TOKEN);
     }
+  });
+});
+
+describe('facebook adapter: editing a Page post', () => {
+  let fb: FacebookFake;
+  let adapter: Adapter;
+  const CORRECTED = TEXT.replace('May 20', 'May 21');
+
+  beforeEach(async () => {
+    fb = await startFacebookFake({ pageId: PAGE, token: TOKEN });
+    adapter = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0`, photo: true }), onlineContext());
+  });
+  afterEach(() => fb.close());
+
+  async function published(post: RenderedPost) {
+    const sent = await adapter.send(post, sendContext());
+    if (sent.kind !== 'sent') throw new Error(`not sent: ${JSON.stringify(sent)}`);
+    fb.fake.requests.length = 0;
+    return { remoteId: sent.remoteId, remoteUrl: sent.url };
+  }
+
+  it('declares that it can edit, with no time limit', () => {
+    expect(facebookAdapter.edit).toEqual({});
+  });
+
+  it('POST /{page-post-id} with the new message; the link card stays', async () => {
+    const remote = await published(postOf());
+    expect(await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext())).toEqual({ kind: 'edited' });
+    expect(fb.fake.requests.map((r) => [r.method, r.path, Object.fromEntries(r.form!)])).toEqual([
+      ['POST', `/v25.0/${remote.remoteId}`, { message: CORRECTED, access_token: TOKEN }],
+    ]);
+    expect(fb.posts).toEqual([{ kind: 'feed', id: remote.remoteId, message: CORRECTED, link: LINK }]);
+    expect(fb.edits).toEqual([{ id: remote.remoteId, message: CORRECTED }]);
+    expect(await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext())).toEqual({ kind: 'edited' });
+    expect(fb.edits).toHaveLength(1);
+  });
+
+  it('a photo post gets its caption replaced and stays a photo post', async () => {
+    const remote = await published(postOf({ layout: 'photo', imageUrl: IMAGE }));
+    expect(await adapter.edit!(remote, postOf({ layout: 'photo', imageUrl: IMAGE, text: CORRECTED }), sendContext())).toEqual({ kind: 'edited' });
+    expect(fb.posts).toEqual([{ kind: 'photo', id: remote.remoteId, url: IMAGE, caption: CORRECTED }]);
+  });
+
+  it('a post deleted from the Page is gone (Graph: object does not exist), not retried', async () => {
+    const remote = await published(postOf());
+    fb.deletePost(remote.remoteId);
+    const result = await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext());
+    expect(result).toEqual({ kind: 'gone', reason: `Facebook: Unsupported post request. Object with ID '${remote.remoteId}' does not exist` });
+    expect(fb.edits).toEqual([]);
+  });
+
+  it('rate limits and server errors are retried, never in doubt; a refused token pauses the channel', async () => {
+    const remote = await published(postOf());
+    fb.respondNext(() => graphError(400, 32, 'Page request limit reached'));
+    fb.respondNext(() => ({ status: 500, body: { error: { message: 'An unknown error occurred', type: 'OAuthException', code: 1 } } }));
+    fb.respondNext(() => 'hang');
+    fb.respondNext((req) => graphError(400, 190, `Error validating access token ${req.form?.get('access_token')}`));
+    const results = [
+      await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext()),
+      await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext()),
+      await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext({ signal: AbortSignal.timeout(200) })),
+      await adapter.edit!(remote, postOf({ text: CORRECTED }), sendContext()),
+    ];
+    expect(results.map((r) => [r.kind, 'rateLimited' in r && r.rateLimited === true])).toEqual([
+      ['retry', true],
+      ['retry', false],
+      ['retry', false],
+      ['auth', false],
+    ]);
+    expect(JSON.stringify(results)).not.toContain(TOKEN);
+    expect(fb.edits).toEqual([]);
   });
 });
 

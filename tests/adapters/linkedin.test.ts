@@ -5,8 +5,7 @@ import { escapeLittle, LINKEDIN_MAX_COMMENTARY, linkedinAdapter, littleHashtags 
 import { channelSchemaFor } from '../../src/config/schema.ts';
 import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
-import { startLinkedInFake, type LinkedInPost } from '../fakes/linkedin-api.ts';
-import type { PlatformFake } from '../fakes/graph-api.ts';
+import { startLinkedInFake, type LinkedInFake } from '../fakes/linkedin-api.ts';
 import { blankArticle, channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
 const AUTHOR = 'urn:li:organization:2414183';
@@ -63,7 +62,7 @@ describe('the little text format', () => {
 });
 
 describe('linkedin adapter against the LinkedIn fake', () => {
-  let linkedin: PlatformFake<LinkedInPost> & { uploads: Map<string, Buffer> };
+  let linkedin: LinkedInFake;
   let adapter: Adapter;
   let jpeg: Buffer;
 
@@ -205,6 +204,67 @@ describe('linkedin adapter against the LinkedIn fake', () => {
     expect(schema.safeParse(base).success).toBe(true);
     expect(schema.safeParse({ ...base, author: 'astana-times' }).success).toBe(false);
     expect(schema.safeParse({ ...base, version: '2026-05' }).success).toBe(false);
+  });
+});
+
+describe('linkedin adapter: editing a post', () => {
+  let linkedin: LinkedInFake;
+  let adapter: Adapter;
+  const post = renderedPost({ layout: 'article', text: TEXT, link: LINK, title: TITLE, summary: SUMMARY });
+  const corrected = { ...post, text: TEXT.replace('Third', 'Fourth') };
+
+  beforeEach(async () => {
+    linkedin = await startLinkedInFake({ token: TOKEN });
+    adapter = await linkedinAdapter.create(channelFor({ apiRoot: linkedin.url }), onlineContext());
+  });
+  afterEach(() => linkedin.close());
+
+  async function published() {
+    const sent = await adapter.send(post, sendContext());
+    if (sent.kind !== 'sent') throw new Error(`not sent: ${JSON.stringify(sent)}`);
+    linkedin.fake.requests.length = 0;
+    return { remoteId: sent.remoteId, remoteUrl: sent.url };
+  }
+
+  it('declares that it can edit, with no time limit', () => {
+    expect(linkedinAdapter.edit).toEqual({});
+  });
+
+  it('a partial update of the commentary at /rest/posts/{urn}; the article card stays', async () => {
+    const remote = await published();
+    expect(await adapter.edit!(remote, corrected, sendContext())).toEqual({ kind: 'edited' });
+    const [req] = linkedin.fake.requests;
+    expect([req!.method, req!.path, linkedin.fake.requests.length]).toEqual(['POST', `/rest/posts/${encodeURIComponent(remote.remoteId)}`, 1]);
+    expect(req!.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-restli-method': 'PARTIAL_UPDATE', 'linkedin-version': '202605', 'x-restli-protocol-version': '2.0.0' });
+    expect(linkedin.edits).toEqual([{ urn: remote.remoteId, body: { patch: { $set: { commentary: corrected.text } } } }]);
+    expect(linkedin.posts.map((p) => [p.urn, p.body.commentary, p.body.content?.article?.title])).toEqual([[remote.remoteId, corrected.text, TITLE]]);
+    expect(await adapter.edit!(remote, corrected, sendContext())).toEqual({ kind: 'edited' });
+    expect(linkedin.edits).toHaveLength(1);
+  });
+
+  it('a post deleted by hand is gone; a server error or a lost answer is retried, not in doubt', async () => {
+    const remote = await published();
+    linkedin.respondNext(() => ({ status: 503, body: { status: 503, message: 'Service Unavailable' } }));
+    expect(await adapter.edit!(remote, corrected, sendContext())).toMatchObject({ kind: 'retry' });
+    linkedin.respondNext(() => 'hang');
+    expect(await adapter.edit!(remote, corrected, sendContext({ signal: AbortSignal.timeout(200) }))).toEqual({
+      kind: 'retry',
+      reason: 'LinkedIn: the edit was cut off (timeout or shutdown)',
+    });
+    linkedin.deletePost(remote.remoteId);
+    expect(await adapter.edit!(remote, corrected, sendContext())).toEqual({
+      kind: 'gone',
+      reason: `LinkedIn: Post ${remote.remoteId} does not exist (HTTP 404, NOT_FOUND)`,
+    });
+    expect(linkedin.edits).toEqual([]);
+  });
+
+  it('a refused token pauses the channel and never appears in the reason', async () => {
+    const remote = await published();
+    linkedin.respondNext((req) => ({ status: 401, body: { status: 401, message: `Invalid access token ${req.headers.authorization}` } }));
+    const result = await adapter.edit!(remote, corrected, sendContext());
+    expect(result.kind).toBe('auth');
+    expect(reasonOf(result)).not.toContain(TOKEN);
   });
 });
 

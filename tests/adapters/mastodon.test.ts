@@ -206,6 +206,63 @@ describe('mastodon adapter: sending', () => {
   });
 });
 
+describe('mastodon adapter: editing a status', () => {
+  const CORRECTED = `Kazakhstan, US Hold Talks (corrected)\n\n${LINK}`;
+
+  async function published(raw: Record<string, unknown> = {}) {
+    const adapter = await mastodonAdapter.create(channelFor({ apiRoot: instanceUrl, ...raw }), onlineContext());
+    const sent = await adapter.send(postOf(`Kazakhstan, US Hold Talks\n\n${LINK}`), context());
+    if (sent.kind !== 'sent') throw new Error(`not sent: ${JSON.stringify(sent)}`);
+    return { adapter, remote: { remoteId: sent.remoteId, remoteUrl: sent.url } };
+  }
+
+  it('declares that it can edit, with no time limit', () => {
+    expect(mastodonAdapter.edit).toEqual({});
+  });
+
+  it('PUT /api/v1/statuses/:id with the same fields as the post, visibility aside (it cannot change)', async () => {
+    const { adapter, remote } = await published({ visibility: 'unlisted', language: 'en', spoilerText: 'Politics' });
+    expect(await adapter.edit!(remote, postOf(CORRECTED), context())).toEqual({ kind: 'edited', url: remote.remoteUrl });
+    expect(mastodon.edits).toHaveLength(1);
+    const { request } = mastodon.edits[0]!;
+    expect([request.method, request.path, request.headers.authorization]).toEqual(['PUT', `/api/v1/statuses/${remote.remoteId}`, `Bearer ${TOKEN}`]);
+    expect(request.json).toEqual({ status: CORRECTED, language: 'en', spoiler_text: 'Politics' });
+    expect(mastodon.posts.map((p) => [p.status.id, p.text])).toEqual([[remote.remoteId, CORRECTED]]);
+    // The same edit again (a retry after a lost answer) is accepted and changes nothing.
+    expect(await adapter.edit!(remote, postOf(CORRECTED), context())).toEqual({ kind: 'edited', url: remote.remoteUrl });
+    expect(mastodon.edits).toHaveLength(1);
+  });
+
+  it('a status deleted by hand is gone (404 Record not found), not retried', async () => {
+    const { adapter, remote } = await published();
+    mastodon.deleteStatus(remote.remoteId);
+    expect(await adapter.edit!(remote, postOf(CORRECTED), context())).toEqual({ kind: 'gone', reason: 'Mastodon HTTP 404: Record not found' });
+    expect(mastodon.edits).toEqual([]);
+  });
+
+  it('a 429 is retried after X-RateLimit-Reset; a refused edit is permanent; a lost answer is retried, not in doubt', async () => {
+    const { adapter, remote } = await published();
+    const path = `/api/v1/statuses/${remote.remoteId}`;
+    mastodon.respondNext(() => ({ status: 429, headers: { 'x-ratelimit-reset': new Date(Date.now() + 60_000).toISOString() }, body: { error: 'Too many requests' } }), path);
+    const limited = await adapter.edit!(remote, postOf(CORRECTED), context());
+    expect(limited).toMatchObject({ kind: 'retry', rateLimited: true, reason: 'Mastodon HTTP 429: Too many requests' });
+    expect(limited.kind === 'retry' && limited.afterMs).toBeGreaterThan(50_000);
+
+    expect(await adapter.edit!(remote, postOf('x'.repeat(501)), context())).toEqual({
+      kind: 'permanent',
+      reason: 'Mastodon HTTP 422: Validation failed: Text character limit of 500 exceeded',
+    });
+
+    const controller = new AbortController();
+    mastodon.respondNext(() => {
+      controller.abort(new Error('edit timed out'));
+      return 'hang';
+    }, path);
+    expect(await adapter.edit!(remote, postOf(CORRECTED), context({ signal: controller.signal }))).toEqual({ kind: 'retry', reason: 'Mastodon: edit timed out' });
+    expect(mastodon.edits).toEqual([]);
+  });
+});
+
 describe('mastodon adapter: fitting (property)', () => {
   const piece = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('Kazakhstan', 'reform', 'the', 'U.S.', ' ', ' ', '. ', ', ', 'Mr. Tokayev') },

@@ -444,3 +444,109 @@ describe('telegram adapter: every rendered post is valid Telegram HTML that fits
     await fake.close();
   });
 });
+
+describe('telegram adapter: editing a published post through telegraf', () => {
+  let fake: TelegramFake;
+  let adapter: Adapter;
+  const CORRECTED = TEXT.replace('Maintain Dialogue', 'Maintain Constructive Dialogue');
+
+  beforeEach(async () => {
+    fake = await startTelegramFake(TOKEN);
+    fake.fake.route('GET', '/images/dialogue.png', () => ({ headers: { 'content-type': 'image/png' }, body: PNG }));
+    adapter = await telegramAdapter.create(channelFor({ apiRoot: fake.url }), onlineContext());
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  async function published(post: RenderedPost) {
+    const sent = await adapter.send(post, sendContext());
+    if (sent.kind !== 'sent') throw new Error(`not sent: ${JSON.stringify(sent)}`);
+    fake.fake.requests.length = 0;
+    return { remoteId: sent.remoteId, remoteUrl: sent.url };
+  }
+
+  function editRequests() {
+    return fake.fake.requests.filter((r) => r.path.startsWith('/bot')).map((r) => [r.path.replace(TOKEN, '<token>'), r.json]);
+  }
+
+  it('declares that it can edit, with no time limit', () => {
+    expect(telegramAdapter.edit).toEqual({});
+  });
+
+  it('message layout: editMessageText of that message, in HTML with the same link preview', async () => {
+    const remote = await published(postOf('message'));
+    expect(await adapter.edit!(remote, postOf('message', { text: CORRECTED }), sendContext())).toEqual({ kind: 'edited' });
+    expect(editRequests()).toEqual([
+      [
+        '/bot<token>/editMessageText',
+        { chat_id: CHAT, message_id: 101, parse_mode: 'HTML', text: CORRECTED, link_preview_options: { url: LINK, is_disabled: false } },
+      ],
+    ]);
+    expect(fake.edits).toEqual([{ method: 'editMessageText', chatId: CHAT, messageId: 101, text: CORRECTED }]);
+    expect(fake.messages.map((m) => [m.method, m.text])).toEqual([['sendMessage', CORRECTED]]);
+  });
+
+  it('photo layout: editMessageCaption, so the photo post stays a photo post', async () => {
+    const imageUrl = `${fake.url}/images/dialogue.png`;
+    const remote = await published(postOf('photo', { imageUrl }));
+    expect(await adapter.edit!(remote, postOf('photo', { imageUrl, text: CORRECTED }), sendContext())).toEqual({ kind: 'edited' });
+    expect(editRequests()).toEqual([['/bot<token>/editMessageCaption', { chat_id: CHAT, message_id: 101, parse_mode: 'HTML', caption: CORRECTED }]]);
+    expect(fake.messages.map((m) => [m.method, m.photo, m.text])).toEqual([['sendPhoto', imageUrl, CORRECTED]]);
+  });
+
+  it('a photo post that went out as a message (the image was unusable) is edited as a message', async () => {
+    const imageUrl = `${fake.url}/images/missing.png`;
+    const remote = await published(postOf('photo', { imageUrl }));
+    expect(await adapter.edit!(remote, postOf('photo', { imageUrl, text: CORRECTED }), sendContext())).toEqual({ kind: 'edited' });
+    expect(editRequests().map(([path]) => path)).toEqual(['/bot<token>/editMessageCaption', '/bot<token>/editMessageText']);
+    expect(fake.messages.map((m) => [m.method, m.text])).toEqual([['sendMessage', CORRECTED]]);
+  });
+
+  it('"message is not modified" is success: the post already shows this text', async () => {
+    const remote = await published(postOf('message'));
+    expect(await adapter.edit!(remote, postOf('message'), sendContext())).toEqual({
+      kind: 'edited',
+      detail:
+        'Telegram: Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+    });
+    expect(fake.edits).toEqual([]);
+  });
+
+  it('a message deleted by hand is gone, not an error to retry', async () => {
+    const remote = await published(postOf('message'));
+    fake.deleteMessage(Number(remote.remoteId));
+    expect(await adapter.edit!(remote, postOf('message', { text: CORRECTED }), sendContext())).toEqual({
+      kind: 'gone',
+      reason: 'Telegram: Bad Request: message to edit not found',
+    });
+  });
+
+  it('429: retried after parameters.retry_after, like a send', async () => {
+    const remote = await published(postOf('message'));
+    fake.respondNext(() => telegramError(429, 'Too Many Requests: retry after 9', { retry_after: 9 }));
+    expect(await adapter.edit!(remote, postOf('message', { text: CORRECTED }), sendContext())).toEqual({
+      kind: 'retry',
+      rateLimited: true,
+      afterMs: 9_000,
+      reason: 'Telegram rate limit reached: Too Many Requests: retry after 9',
+    });
+  });
+
+  it('no answer is a retry, not in doubt: setting the same text again does no harm', async () => {
+    const remote = await published(postOf('message'));
+    fake.respondNext(() => 'hang');
+    expect(await adapter.edit!(remote, postOf('message', { text: CORRECTED }), sendContext({ signal: AbortSignal.timeout(200) }))).toEqual({
+      kind: 'retry',
+      reason: 'Telegram did not answer before the edit was abandoned',
+    });
+  });
+
+  it('a refusal that is not about the message is permanent, with Telegram\'s words and no token', async () => {
+    const remote = await published(postOf('message'));
+    fake.respondNext((req) => telegramError(400, `Bad Request: message can't be edited ${req.url}`));
+    const result = await adapter.edit!(remote, postOf('message', { text: CORRECTED }), sendContext());
+    expect(result).toEqual({ kind: 'permanent', reason: "Telegram refused the post (400): Bad Request: message can't be edited /bot[redacted]/editMessageText" });
+  });
+});

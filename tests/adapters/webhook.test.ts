@@ -176,6 +176,75 @@ describe('webhook adapter', () => {
   });
 });
 
+describe('webhook adapter: corrections', () => {
+  const corrected = postOf({
+    text: `Kazakhstan, US Maintain Constructive Dialogue\n\nASTANA – The third meeting.\n\n${LINK}\n#HumanRights`,
+    title: 'Kazakhstan, US Maintain Constructive Dialogue',
+  });
+
+  it('declares that it can edit, with no time limit', () => {
+    expect(webhookAdapter.edit).toEqual({});
+  });
+
+  it('sends the new version as a signed `correction` event naming the post it corrects', async () => {
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
+    expect(await adapter.edit!({ remoteId: 'rcv-1' }, corrected, context({ idempotencyKey: 'delivery-13' }))).toEqual({ kind: 'edited' });
+    const correction = receiver.posts[1]!;
+    expect(correction.request.headers['x-herald-event']).toBe('correction');
+    expect(correction.request.headers['idempotency-key']).toBe('delivery-13');
+    expect(signatureValid(SECRET, correction.request)).toBe(true);
+    expect(correction.payload).toEqual({
+      event: 'correction',
+      deliveryId: 'delivery-13',
+      channel: 'cms-sync',
+      corrects: { remoteId: 'rcv-1' },
+      article: {
+        title: 'Kazakhstan, US Maintain Constructive Dialogue',
+        summary: 'ASTANA – The third meeting.',
+        link: LINK,
+        hashtags: ['#HumanRights'],
+        imageUrl: 'https://astanatimes.com/wp-content/uploads/2024/05/dialogue.jpg',
+        publishedAt: '2024-05-22T09:15:00Z',
+      },
+      post: { text: corrected.text, layout: 'text', shortened: false },
+    });
+  });
+
+  it('an answer lost after the receiver got it is retried with the same key, and the receiver keeps one correction', async () => {
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
+    const controller = new AbortController();
+    receiver.respondNext(() => {
+      controller.abort(new Error('edit timed out'));
+      return 'hang';
+    });
+    const remote = { remoteId: 'rcv-0', remoteUrl: 'https://cms.example/posts/0' };
+    expect(await adapter.edit!(remote, corrected, context({ signal: controller.signal }))).toEqual({ kind: 'retry', reason: 'webhook: edit timed out' });
+    expect(await adapter.edit!(remote, corrected, context())).toEqual({ kind: 'edited' });
+    expect(await adapter.edit!(remote, corrected, context())).toEqual({ kind: 'edited' });
+    expect(receiver.posts.map((p) => [p.payload.event, p.payload.corrects])).toEqual([['correction', remote]]);
+  });
+
+  it('refusals mean what they mean for a post: 429 retried, 4xx permanent, a refused signature pauses', async () => {
+    const adapter = await webhookAdapter.create(channelFor(), onlineContext());
+    const answers = [
+      { status: 429, headers: { 'retry-after': '5' }, body: 'slow down' },
+      { status: 404, body: 'no such post' },
+      { status: 403, body: 'no' },
+    ];
+    const results = [];
+    for (const answer of answers) {
+      receiver.respondNext(() => answer);
+      results.push(await adapter.edit!({ remoteId: 'rcv-9' }, corrected, context()));
+    }
+    expect(results).toEqual([
+      { kind: 'retry', reason: 'webhook HTTP 429: slow down', rateLimited: true, afterMs: 5000 },
+      { kind: 'permanent', reason: 'webhook HTTP 404: no such post' },
+      { kind: 'auth', reason: 'webhook HTTP 403: no (the receiver refused the signature: check auth.secret on both sides)' },
+    ]);
+  });
+});
+
 describe('webhook adapter: fitting (property)', () => {
   const piece = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('Kazakhstan', 'reform', 'the', 'U.S.', ' ', ' ', '. ', ', ') },

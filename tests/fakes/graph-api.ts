@@ -94,11 +94,35 @@ export interface FacebookPost {
   caption?: string;
 }
 
-export async function startFacebookFake(opts: { pageId: string; token: string }): Promise<PlatformFake<FacebookPost>> {
+export interface FacebookEdit {
+  id: string;
+  message: string;
+}
+
+export interface FacebookFake extends PlatformFake<FacebookPost> {
+  /** Edits that changed a post (`POST /{page-post-id}` {message}), in order; each also updates its message or caption. An identical one changes nothing. */
+  edits: FacebookEdit[];
+  /** The post is deleted on the Page (as by hand): Graph no longer knows it. */
+  deletePost(id: string): void;
+}
+
+export async function startFacebookFake(opts: { pageId: string; token: string }): Promise<FacebookFake> {
   let next = 1000;
+  const edits: FacebookEdit[] = [];
+  const deleted = new Set<string>();
   const graph: PlatformFake<FacebookPost> = await startGraphFake<FacebookPost>(opts.token, ({ req, path, params }) => {
     if (req.method !== 'POST') return undefined;
     const posts = graph.posts;
+    const edited = posts.find((p) => `/${p.id}` === path && !deleted.has(p.id));
+    if (edited) {
+      const message = params.get('message');
+      if (!message) return graphError(400, 100, '(#100) Missing message', { type: 'OAuthException' });
+      if ((edited.kind === 'photo' ? edited.caption : edited.message) === message) return { body: { success: true } };
+      if (edited.kind === 'photo') edited.caption = message;
+      else edited.message = message;
+      edits.push({ id: edited.id, message });
+      return { body: { success: true } };
+    }
     if (path === `/${opts.pageId}/feed`) {
       const message = params.get('message') ?? undefined;
       const link = params.get('link') ?? undefined;
@@ -118,7 +142,7 @@ export async function startFacebookFake(opts: { pageId: string; token: string })
     }
     return undefined;
   });
-  return graph;
+  return Object.assign(graph, { edits, deletePost: (id: string) => void deleted.add(id) });
 }
 
 export interface InstagramPost {

@@ -1,6 +1,7 @@
 /**
  * A stateful fake of LinkedIn's versioned REST API: `POST /rest/posts` (201 with the post
- * URN in `x-restli-id`), the Images API upload (`initializeUpload`, then a PUT of the
+ * URN in `x-restli-id`), `POST /rest/posts/{urn}` with `X-RestLi-Method: PARTIAL_UPDATE`
+ * (204; 404 once the post is deleted), the Images API upload (`initializeUpload`, then a PUT of the
  * bytes) and LinkedIn's error bodies `{status, serviceErrorCode, code, message}`.
  */
 import type { FakeResponse } from '../helpers/http-fake.ts';
@@ -23,15 +24,31 @@ function linkedInError(status: number, message: string, code?: string, serviceEr
   return { status, body: { status, message, ...(code && { code }), ...(serviceErrorCode !== undefined && { serviceErrorCode }) } };
 }
 
+export interface LinkedInEdit {
+  urn: string;
+  /** The partial update exactly as received: `{patch: {$set: {…}}}`. */
+  body: unknown;
+}
+
+export interface LinkedInFake extends PlatformFake<LinkedInPost> {
+  uploads: Map<string, Buffer>;
+  /** Partial updates that changed a post, in order; each also applies its `$set` to the post's body. An identical one changes nothing. */
+  edits: LinkedInEdit[];
+  /** The post is deleted (as by hand): updating it answers 404. */
+  deletePost(urn: string): void;
+}
+
 export interface LinkedInFakeOptions {
   token: string;
   /** LinkedIn-Version values still active; others get 426 NONEXISTENT_VERSION. Default: any YYYYMM. */
   activeVersions?: string[];
 }
 
-export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<PlatformFake<LinkedInPost> & { uploads: Map<string, Buffer> }> {
+export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<LinkedInFake> {
   let next = 7_100_000_000;
   const uploads = new Map<string, Buffer>();
+  const edits: LinkedInEdit[] = [];
+  const deleted = new Set<string>();
   const pendingUploads = new Map<string, string>();
   const linkedin: PlatformFake<LinkedInPost> = await startPlatformFake<LinkedInPost>((req, url) => {
     if (req.path.startsWith('/dms-uploads/') && req.method === 'PUT') {
@@ -64,7 +81,22 @@ export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<Plat
       linkedin.posts.push({ urn, headers: req.headers, body });
       return { status: 201, headers: { 'x-restli-id': urn }, body: '' };
     }
+    const updated = /^\/rest\/posts\/([^/]+)$/.exec(req.path);
+    if (req.method === 'POST' && updated) {
+      const urn = decodeURIComponent(updated[1]!);
+      if (req.headers['x-restli-method'] !== 'PARTIAL_UPDATE') return linkedInError(400, 'Only PARTIAL_UPDATE is supported on a post', 'ILLEGAL_ARGUMENT');
+      const post = linkedin.posts.find((p) => p.urn === urn);
+      if (!post || deleted.has(urn)) return linkedInError(404, `Post ${urn} does not exist`, 'NOT_FOUND');
+      const set = (req.json as { patch?: { $set?: Partial<LinkedInPost['body']> } } | undefined)?.patch?.$set;
+      if (!set || (set.commentary !== undefined && typeof set.commentary !== 'string')) {
+        return linkedInError(422, 'Validation failed: expected {patch: {$set: {commentary}}}', 'UNPROCESSABLE_ENTITY');
+      }
+      const body = { ...post.body, ...set };
+      if (JSON.stringify(body) !== JSON.stringify(post.body)) edits.push({ urn, body: req.json });
+      post.body = body;
+      return { status: 204, body: '' };
+    }
     return linkedInError(404, `No route for ${req.method} ${req.path}`, 'NOT_FOUND');
   });
-  return Object.assign(linkedin, { uploads });
+  return Object.assign(linkedin, { uploads, edits, deletePost: (urn: string) => void deleted.add(urn) });
 }

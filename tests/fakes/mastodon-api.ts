@@ -1,6 +1,6 @@
 /**
  * A Mastodon instance on 127.0.0.1: `/api/v2/instance` (and v1), `POST /api/v1/statuses`
- * with bearer tokens, Idempotency-Key (same key → the same status, nothing new), the
+ * and `PUT /api/v1/statuses/:id` (edit; 404 "Record not found" once deleted) with bearer tokens, Idempotency-Key (same key → the same status, nothing new), the
  * character limit counted as Mastodon counts it, and the 300-per-window status limit
  * answered with 429 and an ISO-8601 X-RateLimit-Reset.
  */
@@ -27,6 +27,13 @@ export interface AcceptedStatus {
   request: FakeRequest;
 }
 
+export interface EditedStatus {
+  id: string;
+  /** The new `status` text exactly as received. */
+  text: string;
+  request: FakeRequest;
+}
+
 export type MastodonOverride = (req: FakeRequest) => FakeResponse | 'hang' | undefined;
 
 export interface MastodonFakeOptions {
@@ -44,7 +51,11 @@ export interface MastodonFake {
   fake: HttpFake;
   /** Statuses created, in order (a replayed Idempotency-Key adds nothing). */
   posts: AcceptedStatus[];
-  /** Answers the next request to `path` (default: POST /api/v1/statuses) with `handler`; undefined falls through. */
+  /** Edits that changed a status, in order; each also updates it in `posts` (`text`, `status.content`). An identical one is accepted and changes nothing. */
+  edits: EditedStatus[];
+  /** The status is deleted (as by hand): editing it answers 404. */
+  deleteStatus(id: string): void;
+  /** Answers the next request to `path` (default: POST /api/v1/statuses; an edit: /api/v1/statuses/ID) with `handler`; undefined falls through. */
   respondNext(handler: MastodonOverride, path?: string): void;
   close(): Promise<void>;
 }
@@ -75,6 +86,8 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
   const urlWeight = options.urlWeight ?? 23;
   const fake = await startFake();
   const posts: AcceptedStatus[] = [];
+  const edits: EditedStatus[] = [];
+  const deleted = new Set<string>();
   const byKey = new Map<string, MastodonStatus>();
   const overrides = new Map<string, MastodonOverride>();
   let nextId = 110_000_000_000_000_000n;
@@ -86,26 +99,37 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
   const instanceV2 = { domain: '127.0.0.1', title: 'Fake Mastodon', version: '4.3.0', configuration };
   const instanceV1 = { uri: '127.0.0.1', title: 'Fake Mastodon', version: '3.5.3', configuration };
 
+  const answered = (req: FakeRequest, handler: (req: FakeRequest) => FakeResponse) => {
+    const override = overrides.get(req.path);
+    if (override) {
+      overrides.delete(req.path);
+      const answer = override(req);
+      if (answer === 'hang') return undefined;
+      if (answer) return answer;
+    }
+    return handler(req);
+  };
   const withOverride = (method: string, path: string, handler: (req: FakeRequest) => FakeResponse) => {
-    fake.route(method, path, (req) => {
-      const override = overrides.get(path);
-      if (override) {
-        overrides.delete(path);
-        const answer = override(req);
-        if (answer === 'hang') return undefined;
-        if (answer) return answer;
-      }
-      return handler(req);
-    });
+    fake.route(method, path, (req) => answered(req, handler));
+  };
+  const unauthorized = (req: FakeRequest): FakeResponse | undefined =>
+    req.headers.authorization === `Bearer ${accessToken}` ? undefined : { status: 401, body: { error: 'The access token is invalid' } };
+  const paramsOf = (req: FakeRequest) => (req.json ?? Object.fromEntries(req.form ?? [])) as Record<string, unknown>;
+  /** Mastodon's validation of a status text, or undefined when it passes. */
+  const invalidText = (text: string, spoiler: string): FakeResponse | undefined => {
+    if (!text.trim()) return { status: 422, body: { error: "Validation failed: Text can't be blank" } };
+    if (mastodonCountedLength(text, spoiler, urlWeight) > maxCharacters) {
+      return { status: 422, body: { error: `Validation failed: Text character limit of ${maxCharacters} exceeded` } };
+    }
+    return undefined;
   };
 
   withOverride('GET', '/api/v2/instance', () => (options.v1Only ? { status: 404, body: { error: 'Record not found' } } : { body: instanceV2 }));
   withOverride('GET', '/api/v1/instance', () => ({ body: instanceV1 }));
 
   withOverride('POST', '/api/v1/statuses', (req) => {
-    if (req.headers.authorization !== `Bearer ${accessToken}`) {
-      return { status: 401, body: { error: 'The access token is invalid' } };
-    }
+    const refused = unauthorized(req);
+    if (refused) return refused;
     const key = req.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' ? key : undefined;
     const replay = idempotencyKey === undefined ? undefined : byKey.get(idempotencyKey);
@@ -121,16 +145,14 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
         body: { error: 'Too many requests' },
       };
     }
-    const params = (req.json ?? Object.fromEntries(req.form ?? [])) as Record<string, unknown>;
+    const params = paramsOf(req);
     const text = typeof params.status === 'string' ? params.status : '';
     const spoiler = typeof params.spoiler_text === 'string' ? params.spoiler_text : '';
     const visibility = typeof params.visibility === 'string' ? params.visibility : 'public';
-    if (!text.trim()) return { status: 422, body: { error: "Validation failed: Text can't be blank" } };
+    const invalid = invalidText(text, spoiler);
+    if (invalid) return invalid;
     if (!['public', 'unlisted', 'private', 'direct'].includes(visibility)) {
       return { status: 422, body: { error: `'${visibility}' is not a valid visibility` } };
-    }
-    if (mastodonCountedLength(text, spoiler, urlWeight) > maxCharacters) {
-      return { status: 422, body: { error: `Validation failed: Text character limit of ${maxCharacters} exceeded` } };
     }
     const id = String(nextId++);
     const status: MastodonStatus = {
@@ -149,10 +171,41 @@ export async function startMastodonFake(options: MastodonFakeOptions = {}): Prom
     return { body: status };
   });
 
+  fake.fallback((req) => {
+    const edit = /^\/api\/v1\/statuses\/(\d+)$/.exec(req.path);
+    if (req.method !== 'PUT' || !edit) return { status: 404, body: { error: 'Not Found' } };
+    return answered(req, () => {
+      const refused = unauthorized(req);
+      if (refused) return refused;
+      const accepted = posts.find((p) => p.status.id === edit[1]);
+      if (!accepted || deleted.has(accepted.status.id)) return { status: 404, body: { error: 'Record not found' } };
+      const params = paramsOf(req);
+      const text = typeof params.status === 'string' ? params.status : '';
+      const spoiler = typeof params.spoiler_text === 'string' ? params.spoiler_text : accepted.status.spoiler_text;
+      const invalid = invalidText(text, spoiler);
+      if (invalid) return invalid;
+      // Mastodon records an edit only when something changed.
+      if (text === accepted.text && spoiler === accepted.status.spoiler_text) return { body: accepted.status };
+      accepted.text = text;
+      accepted.status = {
+        ...accepted.status,
+        content: `<p>${escapeHtml(text).replaceAll('\n', '<br />')}</p>`,
+        spoiler_text: spoiler,
+        ...(typeof params.language === 'string' && { language: params.language }),
+      };
+      edits.push({ id: accepted.status.id, text, request: req });
+      return { body: { ...accepted.status, edited_at: new Date().toISOString() } };
+    });
+  });
+
   return {
     url: fake.url,
     fake,
     posts,
+    edits,
+    deleteStatus(id) {
+      deleted.add(id);
+    },
     respondNext(handler, path = '/api/v1/statuses') {
       overrides.set(path, handler);
     },

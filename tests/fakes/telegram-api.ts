@@ -1,6 +1,6 @@
 /**
  * A stateful stand-in for the Telegram Bot API on 127.0.0.1: POST /bot<token>/sendMessage
- * and /sendPhoto, answering {ok, result} or {ok: false, error_code, description}. HTML
+ * and /sendPhoto, /editMessageText and /editMessageCaption of the messages it holds, answering {ok, result} or {ok: false, error_code, description}. HTML
  * parse mode is checked with the strict validator and limits are counted as Telegram
  * counts them. A photo URL on this machine (127.0.0.1, localhost) is fetched as Telegram
  * would fetch it; any other photo URL is taken as reachable, without network access.
@@ -18,6 +18,14 @@ export interface TelegramMessage {
   messageId: number;
 }
 
+/** One accepted edit: the message's new text or caption, exactly as sent. */
+export interface TelegramEdit {
+  method: 'editMessageText' | 'editMessageCaption';
+  chatId: string;
+  messageId: number;
+  text: string;
+}
+
 /** Answers one request in place of the fake: a response, 'hang' (never answer), or undefined (let the fake answer). */
 export type TelegramOverride = (req: FakeRequest) => FakeResponse | 'hang' | undefined;
 
@@ -26,7 +34,11 @@ export interface TelegramFake {
   fake: HttpFake;
   /** Messages posted, in order. */
   messages: TelegramMessage[];
-  /** Overrides the answer to the next sendMessage or sendPhoto (queued: one handler per request). */
+  /** Edits accepted, in order; each also updates its message's `text` in `messages`. */
+  edits: TelegramEdit[];
+  /** The message is deleted in the chat (as by hand): editing it answers "message to edit not found". */
+  deleteMessage(messageId: number): void;
+  /** Overrides the answer to the next send or edit (queued: one handler per request). */
   respondNext(handler: TelegramOverride): void;
   close(): Promise<void>;
 }
@@ -76,9 +88,22 @@ function payloadOf(req: FakeRequest): Record<string, unknown> {
   return Object.fromEntries(req.form ?? []);
 }
 
+/** The visible text of Telegram HTML, or the Bad Request it earns. */
+function visibleText(text: string, parseMode: string | undefined): { ok: true; visible: string } | { ok: false; answer: FakeResponse } {
+  if (parseMode !== undefined && parseMode !== 'HTML') return { ok: false, answer: badRequest(`unsupported parse_mode in this fake: ${parseMode}`) };
+  const parsed = parseMode === 'HTML' ? parseTelegramHtml(text) : { ok: true as const, text, links: [] };
+  if (!parsed.ok) return { ok: false, answer: badRequest(`can't parse entities: ${parsed.error}`) };
+  return { ok: true, visible: parsed.text.trim() };
+}
+
+const SEND_METHODS = new Set(['sendMessage', 'sendPhoto']);
+const EDIT_METHODS = new Set(['editMessageText', 'editMessageCaption']);
+
 export async function startTelegramFake(token: string): Promise<TelegramFake> {
   const fake = await startFake();
   const messages: TelegramMessage[] = [];
+  const edits: TelegramEdit[] = [];
+  const deleted = new Set<number>();
   const overrides: TelegramOverride[] = [];
   let nextMessageId = 101;
 
@@ -89,10 +114,9 @@ export async function startTelegramFake(token: string): Promise<TelegramFake> {
     const raw = method === 'sendMessage' ? p.text : p.caption;
     const text = typeof raw === 'string' ? raw : '';
     const parseMode = typeof p.parse_mode === 'string' ? p.parse_mode : undefined;
-    if (parseMode !== undefined && parseMode !== 'HTML') return badRequest(`unsupported parse_mode in this fake: ${parseMode}`);
-    const parsed = parseMode === 'HTML' ? parseTelegramHtml(text) : { ok: true as const, text, links: [] };
-    if (!parsed.ok) return badRequest(`can't parse entities: ${parsed.error}`);
-    const visible = parsed.text.trim();
+    const parsed = visibleText(text, parseMode);
+    if (!parsed.ok) return parsed.answer;
+    const { visible } = parsed;
     if (method === 'sendMessage') {
       if (!visible) return badRequest('message text is empty');
       if (visible.length > MESSAGE_LIMIT) return badRequest('message is too long');
@@ -126,25 +150,61 @@ export async function startTelegramFake(token: string): Promise<TelegramFake> {
     };
   }
 
+  function edit(method: TelegramEdit['method'], req: FakeRequest): FakeResponse {
+    const p = payloadOf(req);
+    const chatId = String(p.chat_id ?? '');
+    const messageId = Number(p.message_id);
+    const message = messages.find((m) => m.chatId === chatId && m.messageId === messageId);
+    if (!message || deleted.has(messageId)) return badRequest('message to edit not found');
+    const isPhoto = message.method === 'sendPhoto';
+    if (method === 'editMessageCaption' && !isPhoto) return badRequest('there is no caption in the message to edit');
+    if (method === 'editMessageText' && isPhoto) return badRequest('there is no text in the message to edit');
+    const raw = method === 'editMessageText' ? p.text : p.caption;
+    const text = typeof raw === 'string' ? raw : '';
+    const parsed = visibleText(text, typeof p.parse_mode === 'string' ? p.parse_mode : undefined);
+    if (!parsed.ok) return parsed.answer;
+    if (method === 'editMessageText' && !parsed.visible) return badRequest('message text is empty');
+    if (parsed.visible.length > (isPhoto ? CAPTION_LIMIT : MESSAGE_LIMIT)) return badRequest(isPhoto ? 'message caption is too long' : 'message is too long');
+    if (text === message.text) {
+      return badRequest(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
+    }
+    message.text = text;
+    edits.push({ method, chatId, messageId, text });
+    const content = isPhoto ? { caption: parsed.visible } : { text: parsed.visible };
+    return {
+      body: {
+        ok: true,
+        result: { message_id: messageId, chat: chatOf(chatId), date: 0, edit_date: Math.floor(Date.now() / 1000), ...content },
+      },
+    };
+  }
+
   fake.fallback(async (req) => {
     const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.path);
     if (!m) return telegramError(404, 'Not Found');
-    const [, requestToken, method] = m;
-    const isSend = method === 'sendMessage' || method === 'sendPhoto';
-    if (isSend) {
+    const [, requestToken, method = ''] = m;
+    const isSend = SEND_METHODS.has(method);
+    const isEdit = EDIT_METHODS.has(method);
+    if (isSend || isEdit) {
       const override = overrides.shift()?.(req);
       if (override === 'hang') return undefined;
       if (override) return override;
     }
     if (requestToken !== token) return telegramError(401, 'Unauthorized');
-    if (req.method !== 'POST' || !isSend) return telegramError(404, 'Not Found');
-    return send(method, req);
+    if (req.method !== 'POST' || !(isSend || isEdit)) return telegramError(404, 'Not Found');
+    return isSend ? send(method as TelegramMessage['method'], req) : edit(method as TelegramEdit['method'], req);
   });
 
   return {
     url: fake.url,
     fake,
     messages,
+    edits,
+    deleteMessage(messageId) {
+      deleted.add(messageId);
+    },
     respondNext(handler) {
       overrides.push(handler);
     },

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { pino } from 'pino';
 import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
-import type { AdapterContext, AdapterDefinition, RenderedPost, SendContext, SendResult } from '../../src/platform.ts';
+import type { AdapterContext, AdapterDefinition, EditResult, RenderedPost, SendContext, SendResult } from '../../src/platform.ts';
 
 /** A channel of the adapter's platform, parsed as the config loader parses it; `create` takes it as it is. */
 export function channelOf<S extends z.ZodObject>(adapter: AdapterDefinition<S>, raw: Record<string, unknown>) {
@@ -25,8 +25,8 @@ export function sendContext(overrides: Partial<SendContext> = {}): SendContext {
   return { idempotencyKey: 'delivery-1', resend: false, signal: new AbortController().signal, ...overrides };
 }
 
-/** The reason the adapter gave, or '' for a sent post. */
-export function reasonOf(result: SendResult): string {
+/** The reason the adapter gave, or '' for a sent or edited post. */
+export function reasonOf(result: SendResult | EditResult): string {
   return 'reason' in result ? result.reason : '';
 }
 

@@ -7,6 +7,8 @@ export interface FeedItem {
   pubDate?: Date;
   image?: string;
   categories?: string[];
+  /** The first paragraph of the story (default: one naming the item). */
+  lead?: string;
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -29,7 +31,7 @@ export function rssFeed(items: FeedItem[], base = 'https://astanatimes.com'): st
   ${cats}
   <guid isPermaLink="false">${escape(it.guid ?? `${base}/?p=${1000 + it.n}`)}</guid>
   <description><![CDATA[ASTANA – Story ${it.n} lead sentence about the agreement. [&#8230;]]]></description>
-  <content:encoded><![CDATA[<p>ASTANA – The lead paragraph of story ${it.n}: officials met in the capital on Monday to sign the agreement.</p>
+  <content:encoded><![CDATA[<p>${escape(it.lead ?? `ASTANA – The lead paragraph of story ${it.n}: officials met in the capital on Monday to sign the agreement.`)}</p>
 <p>Photo credit: Kazakh Foreign Ministry</p>
 <p>More details of story ${it.n} follow in this second paragraph.</p>
 <p>Get The Astana Times stories sent directly to you! Sign up via the website or subscribe to our Twitter, Facebook, Instagram, Telegram, YouTube and Tiktok!</p>]]></content:encoded>

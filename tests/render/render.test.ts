@@ -355,3 +355,33 @@ describe('renderPost: layouts', () => {
     });
   });
 });
+
+describe('renderPost: an edit keeps the layout of the post it corrects', () => {
+  const rules = rulesWith([], {
+    layouts: [
+      { name: 'photo', needsImage: true, budgets: [budget('chars', 300, utf16)] },
+      { name: 'message', budgets: [budget('chars', 1000, utf16)] },
+    ],
+  });
+  const noSummary = channel({ template: '{title}\n{link}' });
+
+  it('renders in the named layout although another would be chosen', () => {
+    expect(posted(renderPost(ARTICLE, noSummary, rules)).layout).toBe('photo');
+    const post = posted(renderPost(ARTICLE, noSummary, rules, { layout: 'message' }));
+    expect([post.layout, post.text, post.shortened]).toEqual(['message', `${ARTICLE.title}\n${TAGGED_LINK}`, false]);
+  });
+
+  it('a photo post stays a photo post, fitted to its budget, when the corrected article lost its image or outgrew it', () => {
+    const { imageUrl: _, ...withoutImage } = ARTICLE;
+    const post = posted(renderPost({ ...withoutImage, title: `${ARTICLE.title} `.repeat(4).trim() }, noSummary, rules, { layout: 'photo' }));
+    expect(post.layout).toBe('photo');
+    expect(post.shortened).toBe(true);
+    expect(post.lengths).toEqual([{ unit: 'chars', length: post.text.length, limit: 300 }]);
+    expect(post.text.length).toBeLessThanOrEqual(300);
+    expect(post.text.endsWith(`\n${TAGGED_LINK}`)).toBe(true);
+  });
+
+  it('a layout the platform no longer has is a reason, not a post', () => {
+    expect(renderPost(ARTICLE, noSummary, rules, { layout: 'carousel' })).toEqual({ ok: false, reason: 'this platform has no layout "carousel" any more' });
+  });
+});
