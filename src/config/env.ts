@@ -37,10 +37,15 @@ export function substituteEnv(value: unknown, env: Record<string, string | undef
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i], inAuth));
     if (node && typeof node === 'object') {
       return Object.fromEntries(
-        Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key], inAuth || key === 'auth')]),
+        Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key], inAuth || key === 'auth' || isConsoleToken(path, key))]),
       );
     }
     return node;
   };
   return { value: walk(value, [], false), problems, secrets };
+}
+
+/** `http.token` is a secret like everything under `auth`. */
+function isConsoleToken(path: (string | number)[], key: string): boolean {
+  return path.length === 1 && path[0] === 'http' && key === 'token';
 }
