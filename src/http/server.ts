@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { makeRedactor, type Redactor } from '../redact.ts';
@@ -88,6 +89,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.route('/', consoleRoutes(shared));
 
   app.onError((err, c) => {
+    if (err instanceof HTTPException && err.status === 403) {
+      return c.text('This request came from another site (its Origin is not this console), so nothing was done. Use the console itself.', 403);
+    }
     deps.logger.error({ err: deps.redact(err.stack ?? err.message), path: c.req.path }, 'console request failed');
     const message = `Herald could not answer ${c.req.method} ${c.req.path}: ${deps.redact(err.message)}. The log has the details; /readyz says whether the store answers.`;
     return c.req.path.startsWith('/api/') ? c.json({ error: message }, 500) : c.text(message, 500);
