@@ -82,6 +82,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const body = await deps.metrics.registry.metrics();
     return c.body(body, 200, { 'Content-Type': deps.metrics.registry.contentType });
   });
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('/console.css', (c) => c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'max-age=300' }));
 
   const shared = { ...deps, now };

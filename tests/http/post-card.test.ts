@@ -35,6 +35,7 @@ describe('posts shown as their platforms show them', () => {
     expect(DomUtils.textContent(link)).toBe('Kazakhstan & US <script>alert(1)</script> talk');
     expect(DomUtils.findAll((e) => e.name === 'script', doc(html).children)).toHaveLength(0);
     expect(DomUtils.textContent(byClass(html, 'platform'))).toBe('Telegram');
+    expect([post.layout, byClass(html, 'post-image').length, byClass(html, 'link-card').length]).toEqual(['photo', 1, 0]);
   });
 
   it('an X post shows its text with the link and hashtags marked, then the link card', async () => {

@@ -98,9 +98,13 @@ function attachment(look: Look, post: RenderedPost) {
   </a>`;
 }
 
+/** Layouts that post the image itself with the text as its caption (Telegram's photo, TikTok's photo post). */
+const PHOTO_LAYOUTS = new Set(['photo', 'image']);
+
 /** The post as it will look on its platform: the text the platform receives, rendered its way, and what it attaches. */
 export function postCard(platform: string, channelId: string, post: RenderedPost) {
-  const look = LOOKS[platform] ?? { name: platform, body: 'plain', attachment: 'none' };
+  const known = LOOKS[platform] ?? { name: platform, body: 'plain', attachment: 'none' };
+  const look: Look = PHOTO_LAYOUTS.has(post.layout) && post.imageUrl ? { ...known, attachment: 'image' } : known;
   const lengths = post.lengths.map((l) => `${l.unit} ${l.length}/${l.limit}`).join(', ');
   const image = look.attachment === 'image' ? attachment(look, post) : '';
   return html`<div class="post post-${platform}">
