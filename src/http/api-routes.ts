@@ -30,7 +30,7 @@ function attemptJson(a: AttemptRecord) {
   };
 }
 
-function deliveryJson(d: Delivery, attempts: AttemptRecord[]) {
+function deliveryJson(d: Delivery, attempts: AttemptRecord[], text: string | undefined) {
   return {
     id: d.id,
     kind: d.kind,
@@ -44,13 +44,20 @@ function deliveryJson(d: Delivery, attempts: AttemptRecord[]) {
     settledAt: iso(d.settledAt),
     dryRun: d.dryRun,
     article: { id: d.article.id, title: d.article.title, link: d.article.link, publishedAt: d.article.publishedAt ?? null },
-    text: d.rendered?.text ?? null,
+    text: text ?? null,
     remoteId: d.remoteId ?? null,
     remoteUrl: d.remoteUrl ?? null,
     lastError: d.lastError ?? null,
     lastCode: d.lastCode ?? null,
     attempts: attempts.map(attemptJson),
   };
+}
+
+/** The stored text, or what the channel would send now for a delivery not yet claimed. */
+async function textOf(channels: ConsoleChannel[], d: Delivery): Promise<string | undefined> {
+  if (d.rendered) return d.rendered.text;
+  const outcome = await channels.find((c) => c.id === d.channelId)?.postOf(d);
+  return outcome?.ok ? outcome.post.text : undefined;
 }
 
 const problem = (c: Context, status: 400 | 401 | 404 | 409, error: string) => c.json({ error }, status);
@@ -123,7 +130,8 @@ export function apiRoutes(deps: ApiDeps): Hono {
       limit,
     });
     const attempts = await deps.store.attempts(deliveries.map((d) => d.id));
-    return c.json({ deliveries: deliveries.map((d) => deliveryJson(d, attempts.get(d.id) ?? [])) });
+    const texts = await Promise.all(deliveries.map((d) => textOf(deps.channels, d)));
+    return c.json({ deliveries: deliveries.map((d, i) => deliveryJson(d, attempts.get(d.id) ?? [], texts[i])) });
   });
 
   api.post('/deliveries/:id/:action', async (c) => {

@@ -131,6 +131,8 @@ describe('API', () => {
         { n: 2, outcome: 'permanent', code: 'http_400', httpStatus: 400 },
       ],
     });
+    const [review] = (await (await fetch(`${s.url}/api/deliveries?state=review`, { headers: bearer })).json()).deliveries;
+    expect(review.text).toMatch(/^<b><a href="https:\/\/astanatimes\.com\/2024\/05\/story-2\/">Kazakhstan, US Maintain Constructive Dialogue on Human Rights \(2\)<\/a><\/b>\n\nASTANA/);
     const bad = await fetch(`${s.url}/api/deliveries?state=lost`, { headers: bearer });
     expect([bad.status, (await bad.json()).error]).toEqual([400, 'state: unknown state "lost" (expected one of: held, review, pending, sending, sent, failed, in_doubt, skipped, expired)']);
     expect((await fetch(`${s.url}/api/deliveries?limit=0`, { headers: bearer })).status).toBe(400);
