@@ -63,7 +63,7 @@ describe('alerts through a loopback Telegram', () => {
         '',
         'A channel is paused: the platform refused the credentials:',
         '- x-main since 2026-12-02 06:00 UTC: X refused the credentials (401 Unauthorized)',
-        "Fix: renew the credentials in the config (or `herald auth x-main`), then `herald resume x-main` or Resume on the console&#x27;s Overview.",
+        "Fix: renew the credentials in the config (or `herald auth x-main`), then `herald resume x-main` or Resume on the console's Overview.",
         '',
         '<a href="http://127.0.0.1:8080/">http://127.0.0.1:8080/</a>',
       ].join('\n'),
