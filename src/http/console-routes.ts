@@ -40,7 +40,7 @@ function clientAddress(c: Context): string {
 
 const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
 
-function minutes(seconds: number): string {
+function duration(seconds: number): string {
   return seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
@@ -75,7 +75,7 @@ export function consoleRoutes(deps: ConsoleDeps): Hono<Env> {
   app.post('/login', async (c) => {
     const address = clientAddress(c);
     const wait = await logins.waitSeconds(address);
-    if (wait > 0) return c.html(loginPage(`Too many failed logins from your address: try again in ${minutes(wait)}.`), 429);
+    if (wait > 0) return c.html(loginPage(`Too many failed logins from your address: try again in ${duration(wait)}.`), 429);
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token : '';
     if (!sameSecret(token, deps.token)) {

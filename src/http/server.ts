@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
@@ -32,7 +32,7 @@ const STYLESHEET = readFileSync(new URL('./console/console.css', import.meta.url
 /** Every response body passes the redactor, with the token itself among the secrets: nothing served contains one. */
 function redactBodies(redact: Redactor, token: string) {
   const withToken = makeRedactor([token]);
-  return async (c: import('hono').Context, next: () => Promise<void>) => {
+  return async (c: Context, next: () => Promise<void>) => {
     await next();
     const type = c.res.headers.get('content-type') ?? '';
     if (!/^(text\/|application\/json)/.test(type)) return;
