@@ -26,7 +26,7 @@ export interface AlertStore {
    * Records conditions. One already open keeps its row (its detail refreshed); one resolved
    * whose notice has not gone out is open again, silently; one resolved and notified starts anew.
    */
-  raiseAlerts(conditions: Condition[], now: number): Promise<void>;
+  raiseAlerts(conditions: Condition[]): Promise<void>;
   /** Clears these keys; one never notified is closed without a notice. */
   resolveAlerts(keys: string[], now: number): Promise<void>;
   /**

@@ -51,7 +51,7 @@ export class AlertNotifier {
     ]);
     const conditions = activeConditions({ now, feedFailures: this.#opts.feedFailures, channelStates, troubled, feedStates, held, credentials: expiries });
     const active = new Set(conditions.map((c) => c.key));
-    await store.raiseAlerts(conditions, now);
+    await store.raiseAlerts(conditions);
     await store.resolveAlerts(open.filter((a) => a.resolvedAt === undefined && !active.has(a.key)).map((a) => a.key), now);
 
     const pending = (await store.openAlerts()).filter((a) => (a.resolvedAt === undefined ? a.notifiedAt === undefined : a.resolveNotifiedAt === undefined));

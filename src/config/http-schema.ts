@@ -26,4 +26,4 @@ export const httpSchema = z
     });
   });
 
-export type HttpConfig = z.infer<typeof httpSchema> & { token: string };
+export type HttpConfig = z.infer<typeof httpSchema>;

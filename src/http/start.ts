@@ -23,13 +23,15 @@ export interface ConsoleServerOptions {
 /** What `herald run` starts when `http` is configured: the console, API and metrics on `http.listen`. */
 export async function startConsoleServer(opts: ConsoleServerOptions): Promise<RunningHttpServer> {
   const address = parseListen(opts.http.listen);
-  if (!address) throw new Error(`http.listen: expected HOST:PORT, got "${opts.http.listen}"`);
+  const token = opts.http.token;
+  // The config schema guarantees both; checked again because an empty token would open the console.
+  if (!address || !token) throw new Error('http: needs listen (HOST:PORT) and a token; run `herald validate`');
   const app = createHttpApp({
     store: opts.store,
     ...(opts.credentials && { credentials: opts.credentials }),
     channels: consoleChannels(opts.channels),
     feedIds: opts.feedIds,
-    token: opts.http.token,
+    token,
     metrics: opts.metrics,
     schedulerRunning: opts.schedulerRunning,
     logger: opts.logger,

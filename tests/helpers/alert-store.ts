@@ -21,7 +21,7 @@ export async function alertTestStore(): Promise<AlertTestStore> {
   const states = new MemoryConsoleStore();
   return {
     openAlerts: () => alerts.openAlerts(),
-    raiseAlerts: (c, now) => alerts.raiseAlerts(c, now),
+    raiseAlerts: (c) => alerts.raiseAlerts(c),
     resolveAlerts: (k, now) => alerts.resolveAlerts(k, now),
     claimAlertBatch: (now, min) => alerts.claimAlertBatch(now, min),
     releaseAlertBatch: (b) => alerts.releaseAlertBatch(b),
@@ -41,6 +41,8 @@ export async function alertTestStore(): Promise<AlertTestStore> {
       states.deliveryRows.push(delivery);
     },
     deliveriesOn: (channelId) => states.deliveryRows.filter((d) => d.channelId === channelId),
-    close: async () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 }

@@ -14,8 +14,8 @@ const CHANNELS: Record<string, Record<string, unknown>> = {
 };
 
 async function rendered(platform: string, overrides: Parameters<typeof dialogueArticle>[0] = {}): Promise<RenderedPost> {
-  const def = adapters[platform] as AdapterDefinition;
-  const channel = channelOf(def, CHANNELS[platform]!);
+  const def = adapters[platform]!;
+  const channel = channelOf(def, CHANNELS[platform]!) as Parameters<AdapterDefinition['create']>[0];
   const adapter = await def.create(channel, offlineContext());
   const outcome = renderPost(dialogueArticle({ categories: ['Nation'], imageUrl: 'https://astanatimes.com/img/dialogue.jpg', ...overrides }), channel, adapter.rules);
   if (!outcome.ok) throw new Error(outcome.reason);

@@ -53,7 +53,7 @@ describe('health and metrics', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = parsePrometheusTextFormat(await res.text());
     const family = (name: string) => families.find((f) => f.name === name)!;
-    const samples = (name: string) => family(name).metrics.map((m) => ({ ...('labels' in m ? m.labels : {}), value: Number('value' in m ? m.value : NaN) }));
+    const samples = (name: string) => family(name).metrics.map((m) => ({ ...m.labels, value: Number(m.value) }));
 
     const expected = (await s.store.attemptCounts()).map((r) => ({ channel: r.channelId, outcome: OUTCOME_LABEL[r.outcome], value: r.count }));
     expect(samples('herald_deliveries_total')).toEqual(expected);
