@@ -12,11 +12,13 @@ import { domainToUnicode } from 'node:url';
 import type * as Atproto from '@atproto/api';
 import type { AppBskyRichtextFacet, AtpAgent, XRPCError } from '@atproto/api';
 import { z } from 'zod';
+import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { graphemes, utf8Bytes } from '../src/render/count.ts';
 import { fetchImage } from './fetch-image.ts';
 import { delayUntil, describeError, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 export const DEFAULT_PDS = 'https://bsky.social';
 const POST_COLLECTION = 'app.bsky.feed.post';
@@ -46,7 +48,7 @@ function isXrpcError(err: unknown): err is XRPCError {
 }
 
 const schema = z.strictObject({
-  service: z.url().optional().describe(`Alias of apiRoot: the PDS, default ${DEFAULT_PDS}`),
+  service: urlWithoutCredentials().optional().describe(`Alias of apiRoot: the PDS, default ${DEFAULT_PDS}`),
   language: z
     .string()
     .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'use a BCP-47 language tag such as "en" or "kk-KZ"')
@@ -149,7 +151,7 @@ function fetchWithin(ms: number): typeof fetch {
     const signals = [AbortSignal.timeout(ms)];
     if (input instanceof Request) signals.push(input.signal);
     if (init?.signal) signals.push(init.signal);
-    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
+    return platformFetch(input, { ...init, signal: AbortSignal.any(signals) });
   };
 }
 

@@ -5,11 +5,13 @@
  * and `allowed_mentions` is empty so an "@everyone" in a title pings no one.
  */
 import { z } from 'zod';
+import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
 import { describeError, excerpt, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 /** Discord counts characters as code points (its API measures Python string lengths). */
 export const DISCORD_LIMITS = { content: 2000, embedTitle: 256, embedDescription: 4096, embedTotal: 6000 };
@@ -18,11 +20,11 @@ const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/\d+\/[\w-]+\/?$/;
 
 const schema = z.strictObject({
   username: z.string().min(1).max(80).optional().describe("Name shown on the posts instead of the webhook's own"),
-  avatarUrl: z.url({ protocol: /^https?$/ }).optional().describe("Avatar shown on the posts instead of the webhook's own"),
+  avatarUrl: urlWithoutCredentials({ protocol: /^https?$/ }).optional().describe("Avatar shown on the posts instead of the webhook's own"),
   auth: z.strictObject({
     webhookUrl: z
-      .url({ protocol: /^https?$/ })
-      .refine((url) => WEBHOOK_PATH.test(new URL(url).pathname), {
+      .url({ protocol: /^https?$/, abort: true })
+      .refine((url) => URL.canParse(url) && WEBHOOK_PATH.test(new URL(url).pathname), {
         message:
           'expected a webhook URL like https://discord.com/api/webhooks/<id>/<token> ' +
           '(Server Settings → Integrations → Webhooks → Copy Webhook URL)',
@@ -124,7 +126,7 @@ function formErrors(errors: unknown, path: string[] = []): string[] {
  */
 async function webhookGuild(webhook: URL): Promise<string | undefined> {
   try {
-    const res = await fetch(webhook, { signal: AbortSignal.timeout(10_000) });
+    const res = await platformFetch(webhook, { signal: AbortSignal.timeout(10_000) });
     const info = (await res.json()) as { guild_id?: unknown };
     return typeof info.guild_id === 'string' ? info.guild_id : undefined;
   } catch {
@@ -205,7 +207,7 @@ export const discordAdapter = defineAdapter({
         };
         let res: Response;
         try {
-          res = await fetch(send, {
+          res = await platformFetch(send, {
             method: 'POST',
             headers: { 'content-type': 'application/json', accept: 'application/json' },
             body: JSON.stringify(body),

@@ -47,12 +47,17 @@ export const facebookAdapter = defineAdapter({
       async send(post, ctx) {
         const photoUrl = post.layout === 'photo' ? post.imageUrl : undefined;
         const reply = photoUrl
-          ? await graph.post(`${channel.pageId}/photos`, { url: photoUrl, caption: post.text }, 'publish', ctx.signal)
+          ? await graph.post(
+              `${channel.pageId}/photos`,
+              { url: photoUrl, caption: post.text, ...(post.imageAlt && { alt_text_custom: post.imageAlt }) },
+              'publish',
+              ctx.signal,
+            )
           : await graph.post(`${channel.pageId}/feed`, { message: post.text, link: post.link }, 'publish', ctx.signal);
         if (!reply.ok) return reply.result;
         // A photo answers {id: photo id, post_id: page-id_post-id}; a feed post {id: page-id_post-id}.
         const postId = stringField(reply.body, 'post_id') ?? stringField(reply.body, 'id');
-        if (!postId) return { kind: 'in-doubt', reason: 'Facebook answered without a post id; check the Page, then `herald retry` or `herald skip`' };
+        if (!postId) return { kind: 'in-doubt', reason: 'Facebook answered without a post id' };
         return { kind: 'sent', remoteId: postId, url: `https://www.facebook.com/${postId}` };
       },
     };

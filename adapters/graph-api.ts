@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendResult } from '../src/platform.ts';
 import type { Redactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 export interface GraphError {
   message?: string;
@@ -99,7 +100,7 @@ export function resultForGraphError(
   const text = error ? describe(error) : `HTTP ${status} without a Graph error object`;
   const inDoubtOrRetry = (why: string): SendResult =>
     step === 'publish'
-      ? { kind: 'in-doubt', reason: `${platform}: ${why}; the post may have been published — check the account, then \`herald retry\` or \`herald skip\`` }
+      ? { kind: 'in-doubt', reason: `${platform}: ${why}; the post may have been published` }
       : { kind: 'retry', reason: `${platform}: ${why}` };
 
   if (code !== undefined) {
@@ -160,7 +161,7 @@ export class GraphApi {
     let response: Response;
     let body: unknown;
     try {
-      response = await fetch(url, init);
+      response = await platformFetch(url, init);
       const text = await response.text();
       try {
         body = text ? JSON.parse(text) : undefined;
@@ -188,7 +189,7 @@ export class GraphApi {
     const { platform } = this.opts;
     const detail = signal?.aborted ? 'the request was cut off (timeout or shutdown)' : `network error: ${describeError(err)}`;
     if (step === 'prepare' || wasNeverSent(err)) return { kind: 'retry', reason: `${platform}: ${detail}` };
-    return { kind: 'in-doubt', reason: `${platform}: ${detail} after the post was sent; it may have been published — check the account, then \`herald retry\` or \`herald skip\`` };
+    return { kind: 'in-doubt', reason: `${platform}: ${detail} after the post was sent; it may have been published` };
   }
 
   private scrub(result: SendResult): SendResult {
@@ -274,7 +275,7 @@ export async function publishViaContainer(graph: GraphApi, p: ContainerPublish, 
   const published = await graph.post(p.publishPath, { creation_id: containerId }, 'publish', signal);
   if (!published.ok) return published.result;
   const mediaId = stringField(published.body, 'id');
-  if (!mediaId) return { kind: 'in-doubt', reason: `${p.platform} answered without a post id; check ${p.where}, then \`herald retry\` or \`herald skip\`` };
+  if (!mediaId) return { kind: 'in-doubt', reason: `${p.platform} answered without a post id` };
   const url = await permalinkOf(graph, mediaId, signal);
   return { kind: 'sent', remoteId: mediaId, ...(url && { url }) };
 }

@@ -12,6 +12,7 @@ import { utf16 } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError } from './http-errors.ts';
 import { DAILY_LIMIT_WAIT_MS, GraphApi, publishViaContainer, stringField } from './graph-api.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 /** Instagram API with Instagram Login; Facebook Login users set apiRoot to https://graph.facebook.com/v25.0. */
 export const INSTAGRAM_API_ROOT = 'https://graph.instagram.com/v25.0';
@@ -90,7 +91,7 @@ export async function checkInstagramImage(url: string, signal: AbortSignal): Pro
   let response: Response;
   let head: Buffer;
   try {
-    response = await fetch(url, { headers: { range: `bytes=0-${PROBE_BYTES - 1}` }, signal });
+    response = await platformFetch(url, { headers: { range: `bytes=0-${PROBE_BYTES - 1}` }, signal });
     head = response.ok ? await readPrefix(response, PROBE_BYTES) : Buffer.alloc(0);
   } catch (err) {
     const why = signal.aborted ? 'cut off (timeout or shutdown)' : describeError(err);

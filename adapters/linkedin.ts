@@ -11,6 +11,7 @@ import { utf16 } from '../src/render/count.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { fetchImage } from './fetch-image.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 export const LINKEDIN_API_ROOT = 'https://api.linkedin.com';
 /** A LinkedIn-Version (YYYYMM) that was live when this was written; LinkedIn keeps each for about a year. */
@@ -86,7 +87,7 @@ export function resultForLinkedInError(status: number, error: LinkedInError | un
     return { kind: 'retry', rateLimited: true, ...(afterMs !== undefined && { afterMs }), reason: `LinkedIn: rate limited: ${text}` };
   }
   if (status >= 500) {
-    return { kind: 'in-doubt', reason: `LinkedIn: server error: ${text}; the post may have been published — check the page, then \`herald retry\` or \`herald skip\`` };
+    return { kind: 'in-doubt', reason: `LinkedIn: server error: ${text}; the post may have been published` };
   }
   return { kind: 'permanent', reason: `LinkedIn refused the post: ${text}` };
 }
@@ -106,7 +107,7 @@ interface LinkedInClient {
  */
 async function uploadThumbnail(client: LinkedInClient, imageUrl: string, signal: AbortSignal): Promise<string | undefined> {
   try {
-    const init = await fetch(`${client.root}/rest/images?action=initializeUpload`, {
+    const init = await platformFetch(`${client.root}/rest/images?action=initializeUpload`, {
       method: 'POST',
       headers: client.headers,
       body: JSON.stringify({ initializeUploadRequest: { owner: client.author } }),
@@ -116,7 +117,7 @@ async function uploadThumbnail(client: LinkedInClient, imageUrl: string, signal:
     const { uploadUrl, image } = answer?.value ?? {};
     if (!init.ok || !uploadUrl || !image) throw new Error(`initializeUpload answered HTTP ${init.status}`);
     const { data, contentType } = await fetchImage(imageUrl, { maxBytes: MAX_THUMBNAIL_BYTES, signal });
-    const put = await fetch(uploadUrl, {
+    const put = await platformFetch(uploadUrl, {
       method: 'PUT',
       headers: { authorization: client.headers.authorization!, 'content-type': contentType },
       body: new Uint8Array(data),
@@ -184,12 +185,12 @@ export const linkedinAdapter = defineAdapter({
         let response: Response;
         let answer: unknown;
         try {
-          response = await fetch(`${client.root}/rest/posts`, { method: 'POST', headers: client.headers, body: JSON.stringify(body), signal });
+          response = await platformFetch(`${client.root}/rest/posts`, { method: 'POST', headers: client.headers, body: JSON.stringify(body), signal });
           answer = await response.json().catch(() => undefined);
         } catch (err) {
           if (wasNeverSent(err)) return { kind: 'retry', reason: redact(`LinkedIn could not be reached at ${client.root}: ${describeError(err)}`) };
           const why = signal.aborted ? 'the request was cut off (timeout or shutdown)' : describeError(err);
-          return { kind: 'in-doubt', reason: redact(`LinkedIn: ${why} after the post was sent; it may have been published — check the page, then \`herald retry\` or \`herald skip\``) };
+          return { kind: 'in-doubt', reason: redact(`LinkedIn: ${why} after the post was sent; it may have been published`) };
         }
         if (!response.ok) {
           const result = resultForLinkedInError(response.status, answer as LinkedInError | undefined, response.headers, authHint);

@@ -8,12 +8,14 @@
  * told from a bug. Two endpoints do not need a client library.
  */
 import { z } from 'zod';
+import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type SendResult } from '../src/platform.ts';
 import { UserError } from '../src/errors.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { graphemes } from '../src/render/count.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
-import twttr from 'twitter-text';
+import { twitterText } from './twitter-text.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 /** Mastodon's own defaults, used offline (dry run, preview) and for any key an instance leaves out. */
 const DEFAULT_MAX_CHARACTERS = 500;
@@ -27,7 +29,7 @@ export interface MastodonLimits {
 }
 
 const schema = z.strictObject({
-  instance: z.url().optional().describe('Alias of apiRoot: the instance, e.g. https://mastodon.social'),
+  instance: urlWithoutCredentials().optional().describe('Alias of apiRoot: the instance, e.g. https://mastodon.social'),
   visibility: z.enum(['public', 'unlisted', 'private']).default('public'),
   language: z
     .string()
@@ -35,7 +37,7 @@ const schema = z.strictObject({
     .optional()
     .describe('ISO 639-1 language of the posts'),
   spoilerText: z.string().min(1).optional().describe('Content warning shown before each post (counts toward the limit)'),
-  maxCharacters: z.number().int().positive().optional().describe("Overrides the instance's configuration.statuses.max_characters"),
+  maxCharacters: z.number().int().positive().max(1_000_000, 'at most 1000000').optional().describe("Overrides the instance's configuration.statuses.max_characters"),
   auth: z.strictObject({
     accessToken: z.string().min(1).describe('Token of an application with the write:statuses scope'),
   }),
@@ -69,7 +71,7 @@ function isWhitespaceOrEdge(char: string | undefined): boolean {
 export function mastodonLength(text: string, urlWeight: number, spoilerText = ''): number {
   let countable = '';
   let last = 0;
-  const urls = twttr.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false });
+  const urls = twitterText().extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false });
   for (const { url, indices } of urls.sort((a, b) => a.indices[0] - b.indices[0])) {
     const [start, end] = indices;
     const wholeToken = isWhitespaceOrEdge(text[start - 1]) && isWhitespaceOrEdge(text[end]);
@@ -101,7 +103,7 @@ function format(parts: Part[]): string {
 const limitsByInstance = new Map<string, Promise<MastodonLimits>>();
 
 async function readInstance(root: string, version: 'v1' | 'v2'): Promise<Response> {
-  return fetch(`${root}/api/${version}/instance`, {
+  return platformFetch(`${root}/api/${version}/instance`, {
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(INSTANCE_TIMEOUT_MS),
   });
@@ -235,7 +237,7 @@ export const mastodonAdapter = defineAdapter({
         };
         let res: Response;
         try {
-          res = await fetch(`${root}/api/v1/statuses`, {
+          res = await platformFetch(`${root}/api/v1/statuses`, {
             method: 'POST',
             headers: {
               authorization: `Bearer ${channel.auth.accessToken}`,

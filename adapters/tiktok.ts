@@ -12,6 +12,7 @@ import { utf16 } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 export const TIKTOK_API_ROOT = 'https://open.tiktokapis.com';
 /** "The maximum length for photo posts is 90 in UTF-16 runes." */
@@ -77,7 +78,7 @@ export function resultForTikTokError(status: number, error: TikTokError | undefi
     return { kind: 'retry', rateLimited: true, afterMs: POSTING_CAP_WAIT_MS, reason: `TikTok: the account's posting cap is reached: ${text}` };
   }
   if (status >= 500 || code === 'internal_error') {
-    return { kind: 'in-doubt', reason: `TikTok: server error: ${text}; the post may have been started — check the account, then \`herald retry\` or \`herald skip\`` };
+    return { kind: 'in-doubt', reason: `TikTok: server error: ${text}; the post may have been started` };
   }
   const hint = HINTS[code];
   return { kind: 'permanent', reason: `TikTok refused the post: ${text}${hint ? `; ${hint}` : ''}` };
@@ -117,7 +118,7 @@ export const tiktokAdapter = defineAdapter({
       for (const delay of STATUS_DELAYS_MS) {
         try {
           await sleep(delay, undefined, { signal });
-          const response = await fetch(`${root}/v2/post/publish/status/fetch/`, {
+          const response = await platformFetch(`${root}/v2/post/publish/status/fetch/`, {
             method: 'POST',
             headers,
             body: JSON.stringify({ publish_id: publishId }),
@@ -159,18 +160,18 @@ export const tiktokAdapter = defineAdapter({
         let response: Response;
         let answer: TikTokAnswer | undefined;
         try {
-          response = await fetch(`${root}/v2/post/publish/content/init/`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+          response = await platformFetch(`${root}/v2/post/publish/content/init/`, { method: 'POST', headers, body: JSON.stringify(body), signal });
           answer = (await response.json().catch(() => undefined)) as TikTokAnswer | undefined;
         } catch (err) {
           if (wasNeverSent(err)) return scrub({ kind: 'retry', reason: `TikTok could not be reached at ${root}: ${describeError(err)}` });
           const why = signal.aborted ? 'the request was cut off (timeout or shutdown)' : describeError(err);
-          return scrub({ kind: 'in-doubt', reason: `TikTok: ${why} after the post was sent; it may have been published — check the account, then \`herald retry\` or \`herald skip\`` });
+          return scrub({ kind: 'in-doubt', reason: `TikTok: ${why} after the post was sent; it may have been published` });
         }
         const errorCode = answer?.error?.code;
         if (!response.ok || (errorCode && errorCode !== 'ok')) return scrub(resultForTikTokError(response.status, answer?.error, response.headers, authHint));
         const publishId = answer?.data?.publish_id;
         if (!publishId) {
-          return { kind: 'in-doubt', reason: `TikTok answered HTTP ${response.status} without a publish_id; check the account, then \`herald retry\` or \`herald skip\`` };
+          return { kind: 'in-doubt', reason: `TikTok answered HTTP ${response.status} without a publish_id` };
         }
         return scrub(await settle(publishId, signal));
       },

@@ -9,6 +9,7 @@ import { defineAdapter, type RenderedPost, type SendResult } from '../src/platfo
 import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { codePoints } from '../src/render/count.ts';
 import { describeError, excerpt, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import { platformFetch } from './platform-fetch.ts';
 
 export const WEBHOOK_EVENT = 'article.published';
 export const SIGNATURE_HEADER = 'x-herald-signature';
@@ -16,7 +17,7 @@ export const TIMESTAMP_HEADER = 'x-herald-timestamp';
 
 const schema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).describe('Where each post is POSTed as JSON'),
-  maxCharacters: z.number().int().positive().default(10_000).describe('Longest post text, in characters (code points)'),
+  maxCharacters: z.number().int().positive().max(1_000_000, 'at most 1000000').default(10_000).describe('Longest post text, in characters (code points)'),
   auth: z.strictObject({
     secret: z
       .string()
@@ -101,13 +102,17 @@ export const webhookAdapter = defineAdapter({
   inDoubt: 'resend',
   async create(channel) {
     const target = new URL(channel.url);
+    // fetch refuses a URL with credentials: they go as HTTP Basic auth, and out of every message.
+    const basicAuth = basicAuthOf(target);
+    target.username = '';
+    target.password = '';
     if (channel.apiRoot) {
       const root = new URL(channel.apiRoot);
       target.protocol = root.protocol;
       target.host = root.host;
     }
     const secret = channel.auth.secret;
-    const redact = makeRedactor([secret]);
+    const redact = makeRedactor([secret, ...(basicAuth ? [basicAuth.password, basicAuth.header] : [])]);
     return {
       rules: {
         defaultTemplate: '{title}\n\n{summary}\n\n{link}\n{hashtags}',
@@ -119,12 +124,12 @@ export const webhookAdapter = defineAdapter({
         const timestamp = String(Math.floor(Date.now() / 1000));
         let res: Response;
         try {
-          res = await fetch(target, {
+          res = await platformFetch(target, {
             method: 'POST',
             redirect: 'manual',
             headers: {
               'content-type': 'application/json',
-              'user-agent': 'Herald webhook',
+              ...(basicAuth && { authorization: basicAuth.header }),
               'idempotency-key': ctx.idempotencyKey,
               'x-herald-event': WEBHOOK_EVENT,
               'x-herald-delivery': ctx.idempotencyKey,
@@ -147,3 +152,10 @@ export const webhookAdapter = defineAdapter({
     };
   },
 });
+
+function basicAuthOf(url: URL): { header: string; password: string } | undefined {
+  if (!url.username && !url.password) return undefined;
+  const password = decodeURIComponent(url.password);
+  const credentials = `${decodeURIComponent(url.username)}:${password}`;
+  return { header: `Basic ${Buffer.from(credentials).toString('base64')}`, password };
+}

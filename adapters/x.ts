@@ -4,11 +4,12 @@
  */
 import http from 'node:http';
 import { z } from 'zod';
-import twttr from 'twitter-text';
+import { twitterText } from './twitter-text.ts';
 import type { ApiResponseError, ITwitterApiClientPlugin, SingleTwitterRateLimit, TwitterApi } from 'twitter-api-v2';
 import type { Logger } from 'pino';
 import { defineAdapter, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
+import { HERALD_USER_AGENT } from '../src/version.ts';
 import { fetchImage } from './fetch-image.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
 
@@ -30,13 +31,23 @@ const APP_CONFIG_PROBLEMS = new Set([
 ]);
 
 function weightedLength(text: string): number {
-  return twttr.parseTweet(text).weightedLength;
+  return twitterText().parseTweet(text).weightedLength;
 }
+
+/**
+ * An "@" (or X's other at sign, the fullwidth "＠") before a handle in the article's own
+ * text: the post would notify whoever owns that handle. A WORD JOINER (U+2060) after the
+ * sign keeps it visible but unlinked: twitter-text, whose rules X applies, takes a mention
+ * only when the handle follows the sign at once, and treats "＠handle" as a mention, so the
+ * fullwidth sign is no way out.
+ */
+const MENTION_SIGN = /(?<![\p{L}\p{N}_])[@＠](?=[A-Za-z0-9_])/gu;
+const ARTICLE_TEXT: ReadonlySet<Part['kind']> = new Set(['title', 'summary', 'author', 'categories']);
 
 /** Plain text, as X shows it; NFC because X counts (and stores) the normalized form. */
 function formatPlain(parts: Part[]): string {
   return parts
-    .map((p) => p.text)
+    .map((p) => (ARTICLE_TEXT.has(p.kind) ? p.text.replace(MENTION_SIGN, '$&\u2060') : p.text))
     .join('')
     .normalize('NFC')
     .replace(FORBIDDEN_CHARACTERS, '');
@@ -73,6 +84,7 @@ type XKeys = z.infer<typeof schema>['auth'];
 function towardsApiRoot(apiRoot: string): ITwitterApiClientPlugin {
   return {
     onBeforeRequestConfig({ params }) {
+      params.headers = { ...params.headers, 'user-agent': HERALD_USER_AGENT, 'x-user-agent': HERALD_USER_AGENT };
       const original = new URL(params.url);
       if (original.pathname.startsWith('/2/')) params.forceBodyMode ??= 'json';
       params.url = apiRoot + original.pathname + original.search;
@@ -170,25 +182,38 @@ function failureOutcome(lib: ErrorClasses, err: unknown, signal: AbortSignal, ap
   return { kind: 'in-doubt', reason: `sending to X failed unexpectedly: ${describeError(err)}` };
 }
 
+/** X's limit for an image description. */
+const ALT_TEXT_MAX = 1000;
+
 interface ImageUpload {
   client: TwitterApi;
   imageUrl: string;
+  imageAlt: string | undefined;
   signal: AbortSignal;
   log: Logger;
   redact: Redactor;
 }
 
 /** The media id of the uploaded article image, or undefined (with a warning) when it cannot be attached. */
-async function uploadImage({ client, imageUrl, signal, log, redact }: ImageUpload): Promise<string | undefined> {
+async function uploadImage({ client, imageUrl, imageAlt, signal, log, redact }: ImageUpload): Promise<string | undefined> {
+  let mediaId: string;
   try {
     const image = await fetchImage(imageUrl, { maxBytes: IMAGE_MAX_BYTES, signal });
     const mediaType = [...IMAGE_TYPES].find((t) => t === image.contentType);
     if (!mediaType) throw new Error(`image ${imageUrl} is "${image.contentType}"; X takes JPEG, PNG, GIF or WebP`);
-    return await client.v2.uploadMedia(image.data, { media_type: mediaType, media_category: 'tweet_image' });
+    mediaId = await client.v2.uploadMedia(image.data, { media_type: mediaType, media_category: 'tweet_image' });
   } catch (err) {
     log.warn({ imageUrl, reason: redact(describeError(err)) }, 'image not attached; posting the text alone');
     return undefined;
   }
+  if (imageAlt) {
+    try {
+      await client.v2.createMediaMetadata(mediaId, { alt_text: { text: [...imageAlt].slice(0, ALT_TEXT_MAX).join('') } });
+    } catch (err) {
+      log.warn({ imageUrl, reason: redact(describeError(err)) }, 'image description not set; posting the image without it');
+    }
+  }
+  return mediaId;
 }
 
 /** Posts to X with OAuth 1.0a user context. */
@@ -221,7 +246,9 @@ export const xAdapter = defineAdapter({
         if (signal.aborted) return { kind: 'retry', reason: 'the send was cancelled before it started' };
         const client = clientFor(signal);
         const mediaId =
-          channel.media && post.imageUrl ? await uploadImage({ client, imageUrl: post.imageUrl, signal, log, redact }) : undefined;
+          channel.media && post.imageUrl
+            ? await uploadImage({ client, imageUrl: post.imageUrl, imageAlt: post.imageAlt, signal, log, redact })
+            : undefined;
         if (signal.aborted) return { kind: 'retry', reason: 'the send was cancelled before the post was sent' };
         try {
           const { data } = await client.v2.tweet({ text: post.text, ...(mediaId && { media: { media_ids: [mediaId] } }) });

@@ -3,7 +3,7 @@ export interface Article {
   /** Identity within its feed: the guid, else the normalized link. */
   id: string;
   feedId: string;
-  /** Absolute link as published (what followers open, before UTM tags). */
+  /** Absolute link of the article itself (what followers open, before UTM tags): not a feed service's redirect. */
   link: string;
   /** The link normalized for identity: scheme, host case, utm_*, fragment, trailing slash. */
   linkKey: string;
@@ -17,4 +17,6 @@ export interface Article {
   publishedAt?: string;
   /** Absolute URL of the article's image. */
   imageUrl?: string;
+  /** What the image shows, for people who cannot see it (from the feed; never a credit). */
+  imageAlt?: string;
 }

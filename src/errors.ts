@@ -12,10 +12,28 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A failure met while working (network, files, the store) rather than a mistake in the
+ * config or the flags: the CLI prints it like any UserError but exits 1, not 2.
+ */
+export class OperationalError extends UserError {}
+
 export interface ConfigProblem {
   /** Dotted, with list indexes: `channels.2.platform`; '' for the file as a whole. */
   path: string;
   message: string;
+  /** Where in the file, when known. */
+  line?: number;
+  col?: number;
+  /** The path with feeds and channels named by id: `channels[x-main].auth.appKey`. */
+  pathById?: string;
+}
+
+/** `path: message`, then where it is: `… — channels[x-main].auth.appKey at line 34, column 17`. */
+export function formatProblem(p: ConfigProblem): string {
+  const position = p.line === undefined ? undefined : `line ${p.line}, column ${p.col ?? 1}`;
+  const where = [p.pathById, position].filter(Boolean).join(' at ');
+  return `${p.path || '(file)'}: ${p.message}${where ? ` — ${where}` : ''}`;
 }
 
 export class ConfigError extends UserError {
@@ -25,7 +43,7 @@ export class ConfigError extends UserError {
   ) {
     super(
       `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n` +
-        problems.map((p) => `${p.path || '(file)'}: ${p.message}`).join('\n'),
+        problems.map(formatProblem).join('\n'),
       'fix the lines above, then run `herald validate`',
     );
   }

@@ -1,3 +1,4 @@
+import type { SkippedItem } from '../feeds/parse.ts';
 import type { RenderedPost } from '../platform.ts';
 
 /** "weighted 187/280" for each budget of the post's layout. */
@@ -19,4 +20,9 @@ export function when(ms: number | undefined, now = Date.now()): string {
   if (Math.abs(delta) < 1) return `${iso} (now)`;
   const span = Math.abs(delta) >= 3600 ? `${Math.round(Math.abs(delta) / 360) / 10} h` : Math.abs(delta) >= 60 ? `${Math.round(Math.abs(delta) / 60)} min` : `${Math.abs(delta)} s`;
   return `${iso} (${delta > 0 ? 'in ' : ''}${span}${delta < 0 ? ' ago' : ''})`;
+}
+
+/** A feed item Herald could not post: its title and link as far as it has them. */
+export function describeItem(item: SkippedItem): string {
+  return [item.title ? JSON.stringify(item.title) : '(no title)', item.link ? `<${item.link}>` : undefined].filter(Boolean).join(' ');
 }

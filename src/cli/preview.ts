@@ -1,24 +1,24 @@
 import { channelsForFeed } from '../delivery/channels.ts';
 import { fetchFeed } from '../feeds/fetch.ts';
-import { parseFeed } from '../feeds/parse.ts';
+import { parseFeed, type SkippedItem } from '../feeds/parse.ts';
 import { renderPost } from '../render/render.ts';
 import type { Article } from '../article.ts';
 import { loadApp, type GlobalOptions } from './context.ts';
-import { postBlock } from './format.ts';
+import { describeItem, postBlock } from './format.ts';
 import { UserError } from '../errors.ts';
 
 export interface PreviewOptions extends GlobalOptions {
   feed?: string;
   channel?: string;
-  limit?: string;
+  /** Parsed by main.ts (`wholeNumber`). */
+  limit?: number;
   json?: boolean;
 }
 
 /** `herald preview`: what each channel would post for the newest items. Posts nothing, records nothing. */
 export async function previewCommand(opts: PreviewOptions): Promise<number> {
   const app = loadApp(opts);
-  const limit = opts.limit === undefined ? 3 : Number(opts.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UserError(`--limit must be a whole number of 1 or more, not "${opts.limit}"`);
+  const limit = opts.limit ?? 3;
   const feeds = app.loaded.config.feeds.filter((f) => !opts.feed || f.id === opts.feed);
   if (feeds.length === 0) throw new UserError(`no feed "${opts.feed}" in the config`, 'see `herald status` for the feed ids');
   if (opts.channel && !app.channels.some((c) => c.id === opts.channel)) {
@@ -33,7 +33,13 @@ export async function previewCommand(opts: PreviewOptions): Promise<number> {
     try {
       const fetched = await fetchFeed(feed, {}, { baseDir: app.loaded.dir, userAgent: app.userAgent });
       if (fetched.kind !== 'fetched') continue;
-      articles = newest((await parseFeed(fetched.text, { id: feed.id, url: fetched.url })).articles, limit);
+      const parsed = await parseFeed(fetched.text, { id: feed.id, url: fetched.url });
+      articles = newest(parsed.articles, limit);
+      if (opts.json && parsed.skipped.length > 0) results.push({ feed: feed.id, skipped: parsed.skipped });
+      if (!opts.json) {
+        for (const item of parsed.skipped) out(`feed ${feed.id}: skipped (${item.reason}): ${describeItem(item)}`);
+        if (parsed.articles.length === 0) out(`feed ${feed.id}: no article to preview${parsed.skipped.length ? '' : ' (the feed has no items)'}`);
+      }
     } catch (err) {
       failed = true;
       const error = app.redact(err instanceof Error ? err.message : String(err));
@@ -65,6 +71,7 @@ export async function previewCommand(opts: PreviewOptions): Promise<number> {
   await Promise.all(app.channels.map((c) => c.close()));
   return failed ? 1 : 0;
 }
+
 
 function newest(articles: Article[], n: number): Article[] {
   const time = (a: Article) => (a.publishedAt ? Date.parse(a.publishedAt) : 0);

@@ -1,5 +1,6 @@
 import { loadConfig, resolveConfigPath } from '../config/load.ts';
-import { configSchema, type GlobalOptions } from './context.ts';
+import { configSchema } from './config-schema.ts';
+import type { GlobalOptions } from './context.ts';
 
 /** `herald validate`: every problem as `path: message` on stdout, exit 2; or a one-line summary. */
 export function validateCommand(opts: GlobalOptions): number {

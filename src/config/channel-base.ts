@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { count, timerSeconds } from './bounds.ts';
+import { urlWithoutCredentials } from './url.ts';
 
 /** Keys every channel takes, whatever its platform. */
 export const channelBaseShape = {
@@ -8,7 +10,7 @@ export const channelBaseShape = {
   hashtags: z
     .strictObject({
       fromCategories: z.boolean().default(true),
-      max: z.number().int().min(0).default(2),
+      max: count(100).min(0).default(2),
       fixed: z.array(z.string()).default([]).describe('Always added, before those from categories'),
     })
     .default({ fromCategories: true, max: 2, fixed: [] }),
@@ -19,10 +21,10 @@ export const channelBaseShape = {
       campaign: z.string().optional(),
     })
     .optional(),
-  minIntervalSeconds: z.number().int().min(0).default(0).describe('Spacing between two posts on this channel'),
-  maxPerDay: z.number().int().min(1).optional().describe('At most this many posts in any 24 hours'),
+  minIntervalSeconds: timerSeconds().int().min(0).default(0).describe('Spacing between two posts on this channel'),
+  maxPerDay: count(100_000).min(1).optional().describe('At most this many posts in any 24 hours'),
   dryRun: z.boolean().default(false).describe('Render and record, send nothing'),
-  apiRoot: z.url().optional().describe('Base URL of the platform API: a proxy, a self-hosted server, or a test fake'),
+  apiRoot: urlWithoutCredentials().optional().describe('Base URL of the platform API: a proxy, a self-hosted server, or a test fake'),
 };
 
 export const channelBaseSchema = z.strictObject(channelBaseShape);

@@ -1,11 +1,16 @@
 import type { ConfigProblem } from '../errors.ts';
 
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** Keys whose every value is a secret, whether written out or substituted. */
+const SECRET_KEYS = new Set(['auth', 'headers']);
 
 export interface Substituted {
   value: unknown;
   problems: ConfigProblem[];
-  /** Every string that came from the environment below an `auth` key. */
+  /**
+   * For redaction: every value under an `auth` or `headers` key, every value that came
+   * from a `${NAME}`, and the password of every URL with userinfo.
+   */
   secrets: string[];
 }
 
@@ -29,20 +34,35 @@ export function substituteEnv(value: unknown, env: Record<string, string | undef
           });
           return '';
         }
+        secrets.push(found);
         return found;
       });
       if (inAuth && out) secrets.push(out);
+      secrets.push(...urlPasswords(out));
       return out;
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i], inAuth));
     if (node && typeof node === 'object') {
       return Object.fromEntries(
-        Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key], inAuth || key === 'auth' || isConsoleToken(path, key))]),
+        Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key], inAuth || SECRET_KEYS.has(key) || isConsoleToken(path, key))]),
       );
     }
     return node;
   };
   return { value: walk(value, [], false), problems, secrets };
+}
+
+/** The password of each `scheme://user:password@` in a string, as written and decoded. */
+function urlPasswords(text: string): string[] {
+  return [...text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:([^\s/?#@]+)@/gi)].flatMap(([, password]) => {
+    let decoded = password!;
+    try {
+      decoded = decodeURIComponent(password!);
+    } catch {
+      // Not percent-encoded as a URL would be: the text as written is what may appear.
+    }
+    return [password!, decoded];
+  });
 }
 
 /** `http.token` is a secret like everything under `auth`. */

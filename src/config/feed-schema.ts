@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import cron from 'node-cron';
+import { count, timerSeconds } from './bounds.ts';
 
 export const feedSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, "-", "_" or "." only'),
@@ -8,11 +9,15 @@ export const feedSchema = z.strictObject({
     .string()
     .default('*/5 * * * *')
     .refine((s) => cron.validate(s), { message: 'not a valid cron expression (e.g. "*/5 * * * *")' }),
-  backfill: z.number().int().min(0).default(0).describe('First poll: post only the newest N items, mark the rest seen'),
-  maxAgeHours: z.number().positive().default(48).describe('Never post items older than this'),
-  floodThreshold: z.number().int().min(1).default(10).describe('More new items than this in one poll: hold them all'),
-  timeoutSeconds: z.number().positive().default(30),
-  maxBytes: z.number().int().positive().default(10_485_760),
+  backfill: count(100_000).min(0).default(0).describe('First poll: post only the newest N items, mark the rest seen'),
+  maxAgeHours: z.number().positive().max(876_000, 'at most 876000 hours (100 years)').default(48).describe('Never post items older than this'),
+  floodThreshold: count(100_000).min(1).default(10).describe('More new items than this in one poll: hold them all'),
+  timeoutSeconds: timerSeconds().positive().default(30),
+  headers: z
+    .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name'), z.string())
+    .optional()
+    .describe('Extra request headers, e.g. Authorization: "Bearer ${FEED_TOKEN}"; values are secrets. A url with user:password@ is fetched with HTTP Basic auth'),
+  maxBytes: count(2 ** 31 - 1).positive().default(10_485_760),
 });
 
 export type FeedConfig = z.infer<typeof feedSchema>;

@@ -3,8 +3,11 @@ import path from 'node:path';
 import { isCollection, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import dotenv from 'dotenv';
 import type { z } from 'zod';
-import { ConfigError, type ConfigProblem } from '../errors.ts';
+import { ConfigError, UserError, type ConfigProblem } from '../errors.ts';
+import { learnSecrets } from '../redact.ts';
 import { substituteEnv } from './env.ts';
+import { locate, pathById } from './locate.ts';
+import { isPostgresUrl } from './store-url.ts';
 import type { ConfigSchema, HeraldConfig } from './schema.ts';
 
 export interface LoadedConfig {
@@ -12,7 +15,7 @@ export interface LoadedConfig {
   /** Folder of the config file: relative feed paths and the store resolve against it. */
   dir: string;
   config: HeraldConfig;
-  /** Every value under a channel's `auth`, for redaction. */
+  /** Every value that is or may be a secret (see `substituteEnv`), for redaction. */
   secrets: string[];
 }
 
@@ -40,7 +43,8 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
 
   // logLevel 'error': yaml would print a warning quoting the file (secrets and all) for a mapping used as a key.
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true, logLevel: 'error', lineCounter });
+  // merge: `<<: *defaults`, how operators share the keys of repeated channels.
+  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true, logLevel: 'error', lineCounter, merge: true });
   const syntaxProblems = doc.errors.map((e) => ({
     path: '',
     message: `YAML syntax error at line ${e.linePos?.[0]?.line ?? '?'}, column ${e.linePos?.[0]?.col ?? '?'}: ${withoutSource(e.message)}`,
@@ -62,28 +66,74 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   });
   if (syntaxProblems.length > 0) throw new ConfigError(file, syntaxProblems);
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    const message =
+      err instanceof ReferenceError
+        ? `YAML: aliases (*name) expand to too much (${err.message.replace(/:.*$/, '')}); write the repeated values out, or use fewer nested aliases`
+        : /merge/i.test(err.message)
+          ? `YAML: ${withoutSource(err.message)}: a "<<" key takes an alias of a mapping, as in <<: *defaults`
+          : `YAML: ${withoutSource(err.message)}`;
+    throw new ConfigError(file, [{ path: '', message }]);
+  }
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, [{ path: '', message: 'the config file is empty: it needs `feeds` and `channels` (see config/herald.example.yaml)' }]);
   }
   const dir = path.dirname(file);
   const dotenvFile = path.join(dir, '.env');
-  const fromDotenv = fs.existsSync(dotenvFile) ? dotenv.parse(fs.readFileSync(dotenvFile)) : {};
-  const substituted = substituteEnv(raw, { ...fromDotenv, ...env });
+  const substituted = substituteEnv(raw, { ...readDotenv(dotenvFile), ...env });
+  learnSecrets(substituted.secrets);
 
-  const parsed = schema.safeParse(substituted.value);
+  const parsed = schema.safeParse(withoutExtensionKeys(substituted.value));
   const problems: ConfigProblem[] = [...substituted.problems];
   if (!parsed.success) {
     // A missing variable already explains whatever the schema says of that value.
     const unset = new Set(substituted.problems.map((p) => p.path));
     problems.push(...parsed.error.issues.map(toProblem).filter((p) => !unset.has(p.path)));
   }
-  problems.sort((a, b) => comparePaths(a.path, b.path));
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
+  if (problems.length > 0 || !parsed.success) {
+    const located = problems.map((p) => {
+      const at = p.path === '' ? [] : p.path.split('.');
+      const position = locate(doc, lineCounter, at);
+      const byId = pathById(substituted.value, at);
+      return { ...p, ...(position ? { line: position.line, col: position.col } : {}), ...(byId ? { pathById: byId } : {}) };
+    });
+    throw new ConfigError(file, located.sort(inFileOrder));
+  }
 
   const config = parsed.data;
-  if (config.store !== ':memory:') config.store = path.resolve(dir, config.store);
+  if (config.store !== ':memory:' && !isPostgresUrl(config.store)) config.store = path.resolve(dir, config.store);
   return { file, dir, config, secrets: substituted.secrets };
+}
+
+/**
+ * Aliases a config may expand before it counts as an alias bomb ("billion laughs"): far
+ * more than shared defaults need, far less than exhausts memory.
+ */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * Top-level keys starting with `x-` are the operator's own (as in Compose files): a place
+ * for anchors that channels and feeds merge in (`x-defaults: &defaults …`, `<<: *defaults`).
+ */
+function withoutExtensionKeys(config: unknown): unknown {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return config;
+  return Object.fromEntries(Object.entries(config).filter(([key]) => !key.startsWith('x-')));
+}
+
+/** The .env beside the config, if there is one; one that cannot be read is the user's to fix. */
+function readDotenv(file: string): Record<string, string> {
+  try {
+    return dotenv.parse(fs.readFileSync(file));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    const why = code === 'EISDIR' ? 'it is a directory, not a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(err));
+    throw new UserError(`cannot read ${file}: ${why}`, `Herald reads variables from a .env file beside the config: make it a readable file, or remove it`);
+  }
 }
 
 /**
@@ -114,6 +164,12 @@ function toProblem(issue: z.core.$ZodIssue): ConfigProblem {
     return { path: at.join('.'), message: `required: ${issue.expected} missing` };
   }
   return { path: at.join('.'), message: issue.message };
+}
+
+/** By position in the file; problems of the file as a whole first, then the dotted path. */
+function inFileOrder(a: ConfigProblem, b: ConfigProblem): number {
+  const line = (p: ConfigProblem) => (p.line === undefined ? -1 : p.line);
+  return line(a) - line(b) || (a.col ?? 0) - (b.col ?? 0) || comparePaths(a.path, b.path);
 }
 
 function comparePaths(a: string, b: string): number {

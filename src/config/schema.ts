@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AdapterDefinition } from '../platform.ts';
 import { channelBaseShape } from './channel-base.ts';
 import { feedSchema } from './feed-schema.ts';
+import { unsupportedStoreScheme } from './store-url.ts';
 import { httpSchema } from './http-schema.ts';
 import { alertsSchema } from './alerts-schema.ts';
 import { templateProblem } from '../render/template.ts';
@@ -30,13 +31,18 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
       const input = issue.input as { platform?: unknown } | undefined;
       const platform = input && typeof input === 'object' ? input.platform : undefined;
       if (typeof platform === 'string' && unsupported[platform]) return unsupported[platform];
+      if (platform === undefined) return `required: platform missing (one of: ${platforms.join(', ')})`;
       return `unknown platform ${JSON.stringify(platform)} (expected one of: ${platforms.join(', ')})`;
     },
   });
   return z
     .strictObject({
       $schema: z.string().optional(),
-      store: z.string().default('./data/herald.db').describe('SQLite file'),
+      store: z
+        .string()
+        .default('./data/herald.db')
+        .refine((s) => !unsupportedStoreScheme(s), { error: (issue) => unsupportedStoreScheme(String(issue.input)) })
+        .describe('SQLite file (one worker), or a postgres:// URL (any number of workers; ?pool=N&sslmode=…)'),
       userAgent: z.string().optional().describe('User-Agent for feed requests; default names Herald and its version'),
       feeds: z.array(feedSchema).min(1, 'add at least one feed'),
       channels: z.array(channel).min(1, 'add at least one channel'),

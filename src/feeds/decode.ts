@@ -6,6 +6,8 @@
  *    bytes cannot be read any other way, whatever a label says (as in WHATWG decoding).
  * 2. Else the HTTP `Content-Type` charset, 3. else the XML declaration's `encoding`,
  *    4. else UTF-8. A label iconv-lite does not know is passed over for the next source.
+ *    A header claiming UTF-8 over bytes that are not valid UTF-8 loses to a declaration
+ *    naming another encoding: the server's default label is wrong, the document is not.
  *
  * Labels that lie, as found in real feeds, are decoded sensibly rather than rejected:
  * - A label claiming UTF-8 (or none at all) on bytes that are not valid UTF-8: every
@@ -41,8 +43,18 @@ export function decodeFeedBytes(bytes: Buffer, contentType?: string, maxBytes = 
     const body = raw.subarray(unicode.bomLength);
     return repairC1(withoutBom(unicode.encoding === 'utf-8' ? decodeUtf8Lenient(body) : iconv.decode(body, unicode.encoding)));
   }
-  const label = [charsetFromContentType(contentType), encodingFromXmlDeclaration(raw)].find(isUsableLabel);
-  return repairC1(withoutBom(decodeLabelled(raw, label)));
+  return repairC1(withoutBom(decodeLabelled(raw, labelFor(raw, charsetFromContentType(contentType), encodingFromXmlDeclaration(raw)))));
+}
+
+/**
+ * The header's charset, else the XML declaration's; but a header saying UTF-8 over bytes
+ * that are not UTF-8 is wrong, and a declaration naming another encoding is then believed.
+ */
+function labelFor(raw: Buffer, header: string | undefined, declared: string | undefined): string | undefined {
+  const label = [header, declared].find(isUsableLabel);
+  const claimsUtf8 = label !== undefined && UTF8_LABEL.test(label);
+  if (claimsUtf8 && isUsableLabel(declared) && !UTF8_LABEL.test(declared) && !isUtf8(raw)) return declared;
+  return label;
 }
 
 function isGzip(bytes: Buffer): boolean {
@@ -94,11 +106,12 @@ function isUsableLabel(label: string | undefined): label is string {
   return label !== undefined && !/^(utf-?(16|32)|ucs-?2|ucs-?4)/.test(label) && iconv.encodingExists(label);
 }
 
+const UTF8_LABEL = /^(utf-?8|unicode-1-1-utf-8)$/;
 const LATIN1_LABELS = /^(iso[-_]?8859[-_]1|iso8859-1|latin-?1|l1|cp819|ibm819|us-ascii|ascii|ansi_x3\.4-1968)$/;
 const SINGLE_BYTE_LABELS = /^(iso[-_]?8859|latin|windows-12|cp12|koi8|us-ascii|ascii|mac|tis-?620|windows-874|cp866|ibm866)/;
 
 function decodeLabelled(bytes: Buffer, label: string | undefined): string {
-  if (label === undefined || /^utf-?8$/.test(label)) return decodeUtf8Lenient(bytes);
+  if (label === undefined || UTF8_LABEL.test(label)) return decodeUtf8Lenient(bytes);
   if (SINGLE_BYTE_LABELS.test(label) && !isAscii(bytes) && isUtf8(bytes)) return utf8.decode(bytes);
   return iconv.decode(bytes, LATIN1_LABELS.test(label) ? 'windows-1252' : label);
 }

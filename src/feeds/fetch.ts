@@ -58,23 +58,29 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
   opts.signal?.addEventListener('abort', cancel, { once: true });
   if (opts.signal?.aborted) cancel();
 
+  const { url: withoutCredentials, authorization } = credentialsOf(feed.url);
   const headers: Record<string, string> = {
     'user-agent': opts.userAgent,
     accept: ACCEPT,
     'accept-encoding': 'gzip, deflate, br',
+    ...(authorization && { authorization }),
+    ...lowerCased(feed.headers),
   };
   if (cache.etag) headers['if-none-match'] = cache.etag;
   if (cache.lastModified) headers['if-modified-since'] = cache.lastModified;
 
-  let url = URL.canParse(feed.url) ? new URL(feed.url).href : feed.url;
+  let url = withoutCredentials;
   const visited = [url];
   try {
     for (;;) {
       const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
       if (REDIRECT_STATUSES.has(response.status)) {
         await response.body?.cancel();
+        const from = url;
         url = redirectTarget(feed, response, url, visited);
         visited.push(url);
+        // As fetch itself does: credentials are for the origin they were given for.
+        if (new URL(url).origin !== new URL(from).origin) delete headers.authorization;
         continue;
       }
       if (response.status === 304) {
@@ -110,6 +116,21 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', cancel);
   }
+}
+
+/** fetch refuses a URL with `user:password@`: they go as HTTP Basic auth instead. */
+function credentialsOf(configured: string): { url: string; authorization?: string } {
+  if (!URL.canParse(configured)) return { url: configured };
+  const url = new URL(configured);
+  if (!url.username && !url.password) return { url: url.href };
+  const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  url.username = '';
+  url.password = '';
+  return { url: url.href, authorization };
+}
+
+function lowerCased(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 function redirectTarget(feed: FeedConfig, response: Response, from: string, visited: string[]): string {

@@ -2,6 +2,7 @@
  * Plain text out of the HTML found in feeds, with a real HTML parser (htmlparser2):
  * entities decoded, tags stripped, whitespace collapsed.
  */
+import { decodeHTML } from 'entities';
 import { Parser } from 'htmlparser2';
 
 /** A run of text between block-level boundaries, split into lines at `<br>`. */
@@ -9,6 +10,8 @@ export interface TextBlock {
   lines: string[];
   /** The text sat inside a `<p>`. */
   inParagraph: boolean;
+  /** Every character of the text was a link's (a "Read more" or a site-name line). */
+  linkOnly: boolean;
 }
 
 export type SkipElement = (name: string, attributes: Record<string, string>) => boolean;
@@ -29,6 +32,14 @@ const NON_TEXT_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 's
 const MARKUP_OR_ENTITY = /[<&]/;
 /** Whitespace that is not already a single space (most text has none, and replacing is slow). */
 const SPACE_TO_COLLAPSE = /[^\S ]| {2}/;
+
+const ESCAPED_MARKUP = /&lt;\/?(?:p|div|br|a|span|img|em|strong|ul|ol|li|h[1-6])(?:\s|\/?&gt;)/i;
+const MARKUP = /<\/?(?:p|div|br|a|span|img)[\s>/]/i;
+
+/** HTML escaped twice over (reddit, some CMS exports: "&lt;p&gt;…") as HTML; any other text as it is. */
+export function unescapedMarkup(html: string): string {
+  return ESCAPED_MARKUP.test(html) && !MARKUP.test(html) ? decodeHTML(html) : html;
+}
 
 export function collapseWhitespace(text: string): string {
   return (SPACE_TO_COLLAPSE.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
@@ -54,6 +65,8 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
   const open: { name: string; skipped: boolean }[] = [];
   let skippedDepth = 0;
   let paragraphDepth = 0;
+  let linkDepth = 0;
+  let textOutsideLinks = false;
   let lines: string[] = [];
   let line = '';
   let inParagraph = false;
@@ -66,12 +79,13 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
   };
   const endBlock = () => {
     endLine();
-    if (lines.length > 0 && !visit({ lines, inParagraph })) {
+    if (lines.length > 0 && !visit({ lines, inParagraph, linkOnly: !textOutsideLinks })) {
       stopped = true;
       parser.pause();
     }
     lines = [];
     inParagraph = false;
+    textOutsideLinks = false;
   };
 
   const parser = new Parser(
@@ -87,6 +101,7 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
         if (BLOCK_ELEMENTS.has(name)) endBlock();
         else if (name === 'br') endLine();
         if (name === 'p') paragraphDepth += 1;
+        if (name === 'a') linkDepth += 1;
       },
       onclosetag(name) {
         if (stopped) return;
@@ -98,10 +113,12 @@ export function visitHtmlBlocks(html: string, skip: SkipElement, visit: BlockVis
         }
         if (BLOCK_ELEMENTS.has(name)) endBlock();
         if (name === 'p') paragraphDepth -= 1;
+        if (name === 'a') linkDepth = Math.max(0, linkDepth - 1);
       },
       ontext(text) {
         if (stopped || skippedDepth > 0) return;
         if (!line.trim() && lines.length === 0) inParagraph = paragraphDepth > 0;
+        if (linkDepth === 0 && text.trim()) textOutsideLinks = true;
         line += text;
       },
     },

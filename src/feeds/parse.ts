@@ -7,14 +7,20 @@ import type { Article } from '../article.ts';
 import { FeedError } from '../errors.ts';
 import { collapseWhitespace, plainText } from './html-text.ts';
 import { normalizeLink } from './link.ts';
-import { normalizeItem, type RawItem } from './normalize.ts';
+import { normalizeItem, whySkipped, type RawItem, type SkipReason } from './normalize.ts';
 import { repairXml } from './xml-repair.ts';
 
 export interface ParsedFeed {
   title?: string;
   articles: Article[];
-  /** Items without a usable link or title, or repeating an earlier item's id. */
-  skipped: number;
+  /** Items that are not articles Herald can post, and why. (An item repeating an earlier one's id is the same article, not skipped.) */
+  skipped: SkippedItem[];
+}
+
+export interface SkippedItem {
+  title?: string;
+  link?: string;
+  reason: SkipReason;
 }
 
 interface RawFeed {
@@ -40,16 +46,29 @@ export async function parseFeed(text: string, feed: { id: string; url: string })
     .map((candidate) => (candidate === undefined ? undefined : normalizeLink(candidate)?.absolute))
     .find((candidate) => candidate !== undefined);
   const articles: Article[] = [];
+  const skipped: SkippedItem[] = [];
   const seen = new Set<string>();
   const items = Array.isArray(raw.items) ? (raw.items as RawItem[]) : [];
+  const context = { feedId: feed.id, base };
   for (const item of items) {
-    const article = normalizeItem(item, { feedId: feed.id, base });
-    if (!article || seen.has(article.id)) continue;
+    const article = normalizeItem(item, context);
+    if (!article) {
+      skipped.push(describeSkipped(item, whySkipped(item, context)));
+      continue;
+    }
+    if (seen.has(article.id)) continue;
     seen.add(article.id);
     articles.push(article);
   }
   const title = typeof raw.title === 'string' ? plainText(raw.title) : '';
-  return { ...(title ? { title } : {}), articles, skipped: items.length - articles.length };
+  return { ...(title ? { title } : {}), articles, skipped };
+}
+
+function describeSkipped(item: RawItem, reason: SkipReason): SkippedItem {
+  const text = (value: unknown) => (typeof value === 'string' ? collapseWhitespace(plainText(value)).slice(0, 200) : undefined);
+  const title = text(item.title);
+  const link = typeof item.link === 'string' ? item.link.trim().slice(0, 200) : undefined;
+  return { ...(title ? { title } : {}), ...(link ? { link } : {}), reason };
 }
 
 function newParser() {
@@ -61,6 +80,9 @@ function newParser() {
         ['media:thumbnail', 'mediaThumbnail', { keepArray: true }],
         ['media:group', 'mediaGroup', { keepArray: true }],
         ['category', 'atomCategories', { keepArray: true }],
+        ['feedburner:origLink', 'origLink', { keepArray: true }],
+        ['link', 'links', { keepArray: true }],
+        ['guid', 'guidElement', { keepArray: true }],
       ],
     },
   });

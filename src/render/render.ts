@@ -20,6 +20,21 @@ interface Content {
 
 const NOTHING_BUT_THE_LINK: Content = { title: '', summary: '', author: '', categories: [], hashtags: [] };
 
+/** A lead cut shorter than this says nothing ("This is a…", "Mini-Series Premiere!"): it is dropped instead. */
+const MIN_SHORTENED_LEAD_WORDS = 4;
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+
+function comparable(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Whether a shortened lead still tells the reader something the headline does not. */
+function worthShowing(summary: string, title: string): boolean {
+  const words = summary.replace(/…$/, '').split(/\s+/).filter(Boolean);
+  if (words.length < MIN_SHORTENED_LEAD_WORDS && !UNSPACED_SCRIPT.test(summary)) return false;
+  return !comparable(title).startsWith(comparable(summary));
+}
+
 function concatenate(parts: Part[]): string {
   return parts.map((p) => p.text).join('');
 }
@@ -57,7 +72,7 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
   if (shown.has('summary') && c.summary) {
     const base = c;
     const summary = shorten(c.summary, (s) => fits({ ...base, summary: s }), ['sentence', 'word']);
-    if (summary !== undefined) return { ...c, summary };
+    if (summary !== undefined && worthShowing(summary, c.title)) return { ...c, summary };
     c = { ...c, summary: '' };
     if (fits(c)) return c;
   }
@@ -70,6 +85,12 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
   const title = shorten(c.title, (t) => fits({ ...base, title: t }), ['word', 'grapheme']);
   return { ...c, title: title ?? '' };
 }
+
+/**
+ * Directional overrides, embeddings and isolates (and the marks): in a post they can make
+ * text read other than it is (a link shown reversed) or spill over what follows it.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 
 /** The post for `article` on a channel of a platform with `rules`, or why there can be none. */
 export function renderPost(article: Article, channel: ChannelBase, rules: PlatformRules): RenderOutcome {
@@ -92,7 +113,7 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
         hashtags: c.hashtags.join(' '),
         author: c.author,
         categories: c.categories.join(', '),
-      }),
+      }).map((p) => ({ ...p, text: p.text.replace(BIDI_CONTROLS, '') })),
       { link },
     );
   const post = (layout: Layout, c: Content, shortened: boolean): RenderOutcome => {
@@ -109,6 +130,7 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
         summary: c.summary,
         hashtags: shown.has('hashtags') ? c.hashtags : [],
         ...(article.imageUrl !== undefined && { imageUrl: article.imageUrl }),
+        ...(article.imageUrl !== undefined && article.imageAlt !== undefined && { imageAlt: article.imageAlt }),
         ...(article.publishedAt !== undefined && { publishedAt: article.publishedAt }),
         source: {
           id: article.id,

@@ -1,4 +1,5 @@
 /** Shortening plain text to fit: cut at the best boundary that leaves room, and mark the cut with '…'. */
+import { ABBREVIATION, SENTENCE_END } from '../text/sentences.ts';
 
 export type BoundaryLevel = 'sentence' | 'word' | 'grapheme';
 
@@ -10,13 +11,6 @@ const segmenters = {
   word: new Intl.Segmenter('en', { granularity: 'word' }),
   grapheme: new Intl.Segmenter('en', { granularity: 'grapheme' }),
 };
-
-/**
- * ICU ends a sentence after any full stop followed by a capital, so "the U.S. Department"
- * or "Mr. Tokayev" would end one. Initials and common titles do not end a sentence.
- */
-const ABBREVIATION =
-  /(?:^|[^\p{L}\p{N}])(?:(?:\p{L}\.)+|(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Gen|Gov|Sen|Rep|Col|Lt|Capt|No|vs|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.)$/u;
 
 /**
  * Offsets where a prefix may end, ascending, up to `reach`; each leaves a non-empty prefix
@@ -53,8 +47,11 @@ function trimEndClusters(text: string): string {
   return text.slice(0, end);
 }
 
+/** The prefix up to `end`, marked as cut with '…' unless it ends a sentence or is marked already. */
 function candidate(text: string, end: number): string {
-  return trimEndClusters(text.slice(0, end)) + ELLIPSIS;
+  const prefix = trimEndClusters(text.slice(0, end));
+  const endsSentence = SENTENCE_END.test(prefix) && !ABBREVIATION.test(prefix.slice(-24));
+  return endsSentence ? prefix : prefix + ELLIPSIS;
 }
 
 function splitsSurrogatePair(text: string, end: number): boolean {

@@ -53,6 +53,13 @@ describe('facebook adapter against the Graph fake', () => {
     expect(Object.fromEntries(fb.fake.requests[0]!.form!)).toEqual({ url: IMAGE, caption: TEXT, access_token: TOKEN });
   });
 
+  it('gives the photo its description as alt_text_custom', async () => {
+    const photo = await facebookAdapter.create(channelFor({ apiRoot: `${fb.url}/v25.0`, photo: true }), onlineContext());
+    const imageAlt = 'Passengers on the platform of one of the new metro stations';
+    await photo.send(postOf({ layout: 'photo', imageUrl: IMAGE, imageAlt }), sendContext());
+    expect(Object.fromEntries(fb.fake.requests[0]!.form!)).toEqual({ url: IMAGE, caption: TEXT, alt_text_custom: imageAlt, access_token: TOKEN });
+  });
+
   it.each([4, 17, 32, 613])('turns Graph code %i into a rate-limited retry', async (code) => {
     fb.respondNext(() => graphError(400, code, 'Calls to this api have exceeded the rate limit.'));
     const result = await adapter.send(postOf(), sendContext());

@@ -165,6 +165,15 @@ describe('webhook adapter', () => {
     const adapter = await webhookAdapter.create(channelFor({ url: `https://cms.example${RECEIVER_PATH}`, apiRoot: receiver.url }), onlineContext());
     expect(await adapter.send(postOf(), context())).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
   });
+
+  it("a url with user:password@ is sent with HTTP Basic auth (fetch refuses such a URL), and with Herald's User-Agent", async () => {
+    const url = receiver.endpoint.replace('http://', 'http://herald:p%40ss-canary-77@');
+    const adapter = await webhookAdapter.create(channelFor({ url }), onlineContext());
+    expect(await adapter.send(postOf(), context())).toEqual({ kind: 'sent', remoteId: 'rcv-1' });
+    const req = receiver.posts[0]!.request;
+    expect(req.headers.authorization).toBe(`Basic ${Buffer.from('herald:p@ss-canary-77').toString('base64')}`);
+    expect(req.headers['user-agent']).toMatch(/^Herald\/\d+\.\d+\.\d+ \(news feed poster; Node\.js\)$/);
+  });
 });
 
 describe('webhook adapter: fitting (property)', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { pino } from 'pino';
@@ -47,7 +48,8 @@ const article: Article = {
 };
 
 /** A 1×1 transparent PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PNG = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#2a6' } }).png().toBuffer();
 
 function tweetRequests(fake: XFake): FakeRequest[] {
   return fake.fake.requests.filter((r) => r.method === 'POST' && r.path === '/2/tweets');
@@ -93,10 +95,25 @@ describe('x adapter: config and rules', () => {
     );
     expect(text).toBe(`Café <b>&amp;</b>\n${LINK}`);
   });
+
+  it("neutralizes @handles in the article's text with a word joiner, so X links and notifies nobody; the template's own stay", async () => {
+    const { rules } = await xAdapter.create(channelFor({}), offlineContext());
+    const text = rules.format!(
+      [
+        { kind: 'literal', text: 'via @AstanaTimes: ' },
+        { kind: 'title', text: '@elonmusk replies to ＠Tokayev, mail news@astanatimes.com' },
+        { kind: 'literal', text: '\n' },
+        { kind: 'summary', text: 'As @jack said.' },
+      ],
+      { link: LINK },
+    );
+    expect(text).toBe('via @AstanaTimes: @\u2060elonmusk replies to ＠\u2060Tokayev, mail news@astanatimes.com\nAs @\u2060jack said.');
+    expect(twttr.extractMentions(text)).toEqual(['AstanaTimes']);
+  });
 });
 
 describe('x adapter: counting matches twitter-text conformance (validate.yml)', () => {
-  const corpus = parseYaml(readFileSync('/work/shared/corpus/twitter-text/validate.yml', 'utf8')) as {
+  const corpus = parseYaml(readFileSync(new URL('../fixtures/twitter-text/validate.yml', import.meta.url), 'utf8')) as {
     tests: Record<string, { description: string; text: string; expected: { weightedLength: number; valid: boolean } }[]>;
   };
   // X counts with config v3 (emoji sequences weigh 2). WeightedTweetsCounterTest holds the
@@ -304,6 +321,7 @@ describe('x adapter: the article image', () => {
     fake.fake.route('GET', '/images/dialogue.png', () => ({ headers: { 'content-type': 'image/png' }, body: PNG }));
     fake.fake.route('GET', '/images/huge.jpg', () => ({ headers: { 'content-type': 'image/jpeg' }, body: Buffer.alloc(5 * 1_048_576 + 1) }));
     fake.fake.route('GET', '/images/page.html', () => ({ headers: { 'content-type': 'text/html' }, body: '<html></html>' }));
+    fake.fake.route('GET', '/images/pixel.png', () => ({ headers: { 'content-type': 'image/png' }, body: PIXEL }));
     warnings = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg as string) });
     adapter = await xAdapter.create(channelFor({ apiRoot: fake.url, media: true }), { logger, offline: false });
@@ -335,12 +353,29 @@ describe('x adapter: the article image', () => {
     ['missing (404)', '/images/missing.png'],
     ['over 5 MB', '/images/huge.jpg'],
     ['not an image', '/images/page.html'],
+    ['a 1×1 tracking pixel', '/images/pixel.png'],
   ])('%s: the post goes out without it, with a warning', async (_, path) => {
     const result = await adapter.send(postOf(TEXT, { imageUrl: `${fake.url}${path}` }), sendContext());
     expect(result).toMatchObject({ kind: 'sent' });
     expect(fake.tweets).toEqual([{ id: '1790000000000000001', text: TEXT, mediaIds: [] }]);
     expect(fake.media).toEqual([]);
     expect(warnings).toEqual(['image not attached; posting the text alone']);
+  });
+
+  it('carries the image description as its alt text (POST /2/media/metadata)', async () => {
+    const imageAlt = 'Erzhan Kazykhan and Uzra Zeya at the dialogue in Astana';
+    const result = await adapter.send(postOf(TEXT, { imageUrl: `${fake.url}/images/dialogue.png`, imageAlt }), sendContext());
+    expect(result).toMatchObject({ kind: 'sent' });
+    expect(fake.altTexts).toEqual(new Map([['1880000000000000001', imageAlt]]));
+    expect(fake.tweets[0]!.mediaIds).toEqual(['1880000000000000001']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('cuts a description to the 1000 characters X takes', async () => {
+    const imageAlt = 'x'.repeat(1001);
+    const result = await adapter.send(postOf(TEXT, { imageUrl: `${fake.url}/images/dialogue.png`, imageAlt }), sendContext());
+    expect(result).toMatchObject({ kind: 'sent' });
+    expect(fake.altTexts.get('1880000000000000001')).toBe('x'.repeat(1000));
   });
 
   it('is not fetched when media is off', async () => {

@@ -275,7 +275,7 @@ describe('canary secrets never appear', () => {
 
   it('in `status` and `history`', async () => {
     const [status, history] = await Promise.all([cli(['status', '--config', ws.config]), cli(['history', '--config', ws.config])]);
-    expect(status.code).toBe(0);
+    expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/x-main \(x\): 1 queued, next due .* — PAUSED: X refused the credentials \(HTTP 401/);
     expect(status.stdout).toMatch(/Failed .*:\n {2}#\d+ \[telegram-bad-chat\]/);
     expect(status.stdout).toMatch(/In doubt: .*:\n {2}#\d+ \[facebook\]/);
@@ -380,10 +380,12 @@ channels:
     // `run` never starts: the problems, and no store.
     expect(unsetRun!.stdout).toBe('');
     expect(unsetRun!.stderr.split('\n')).toEqual([
-      'channels.3.auth.botToken: environment variable NOT_SET_ANYWHERE is not set (set it, or add it to the .env file beside the config)',
-      'channels.14.auth: unknown key (its name is not shown: anything under auth may be a secret; check the names against config/herald.example.yaml)',
-      'channels.14.auth.botToken: required: string missing',
-      `${unset}: 3 problem(s); fix the lines above, then run \`herald validate\``,
+      expect.stringMatching(
+        /^channels\.3\.auth\.botToken: environment variable NOT_SET_ANYWHERE is not set \(set it, or add it to the \.env file beside the config\) — channels\[[\w-]+\]\.auth\.botToken at line \d+, column \d+$/,
+      ),
+      'channels.14.auth: unknown key (its name is not shown: anything under auth may be a secret; check the names against config/herald.example.yaml) — channels[telegram-key-as-name].auth at line 85, column 5',
+      'channels.14.auth.botToken: required: string missing — channels[telegram-key-as-name].auth.botToken at line 85, column 5',
+      `herald: ${unset}: 3 problem(s) — fix the lines above, then run \`herald validate\``,
       '',
     ]);
     expect(fs.existsSync(path.join(ws.dir, 'unset.db'))).toBe(false);

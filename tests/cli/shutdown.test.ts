@@ -133,7 +133,7 @@ function readStore(file: string): { deliveries: DeliveryRow[]; locks: number } {
          FROM deliveries d ORDER BY d.id`,
       )
       .all() as DeliveryRow[];
-    const locks = (db.prepare('SELECT COUNT(*) AS n FROM worker_lock').get() as { n: number }).n;
+    const locks = (db.prepare('SELECT COUNT(*) AS n FROM workers').get() as { n: number }).n;
     return { deliveries, locks };
   } finally {
     db.close();
@@ -267,10 +267,10 @@ describe('herald run stopped by a signal', () => {
     });
 
     const status = await herald(['status', '--config', ws.config]);
-    expect(status.code).toBe(0);
+    expect(status.code).toBe(1);
     expect(status.stdout).toContain(
       'In doubt: may or may not be on the platform; check, then `herald retry ID` or `herald skip ID`:\n' +
-        `  #2 [telegram-main] "${TITLE}" — interrupted mid-send: the post may or may not be on the platform; check the channel, then \`herald retry ID\` to send it or \`herald skip ID\`\n`,
+        `  #2 [telegram-main] "${TITLE}" — interrupted mid-send: the process stopped before the answer was recorded; the post may or may not be on the platform\n`,
     );
   });
 
@@ -291,9 +291,9 @@ channels:
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')).toEqual([
-      'channels.0.auth.botToken: environment variable UNSET_BOT_TOKEN is not set (set it, or add it to the .env file beside the config)',
-      expect.stringMatching(/^channels\.1\.platform: unknown platform "myspace" \(expected one of: x, telegram, .*\)$/),
-      `${ws.config}: 2 problem(s); fix the lines above, then run \`herald validate\``,
+      'channels.0.auth.botToken: environment variable UNSET_BOT_TOKEN is not set (set it, or add it to the .env file beside the config) — channels[telegram-main].auth.botToken at line 9, column 13',
+      expect.stringMatching(/^channels\.1\.platform: unknown platform "myspace" \(expected one of: x, telegram, .*\) — channels\[broken\]\.platform at line 11, column 5$/),
+      `herald: ${ws.config}: 2 problem(s) — fix the lines above, then run \`herald validate\``,
       '',
     ]);
     expect(fs.existsSync(ws.store)).toBe(false);
@@ -319,8 +319,7 @@ channels:
     expect(once.code).toBe(2);
     expect(once.stdout).toBe('');
     expect(once.stderr).toBe(
-      `herald: another Herald worker (pid ${daemon.child.pid} on ${os.hostname()}) is using this store\n` +
-        '  stop it first, or point this one at another `store`\n',
+      `herald: another Herald worker (pid ${daemon.child.pid} on ${os.hostname()}) is using this store — stop it first, or point this one at another \`store\`\n`,
     );
     expect(polls()).toBe(1);
 

@@ -21,11 +21,12 @@ channels:
 `);
     const r = await herald(['validate', '--config', ws.config]);
     expect(r.code).toBe(2);
+    // In file order, each with the entry's id and its line and column after the DESIGN.md form.
     expect(r.stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(/^channels\.0\.platform: unknown platform "myspace" \(expected one of: .*console.*\)$/),
-      'channels.1.colour: unknown key (check the spelling; see config/herald.example.yaml)',
-      expect.stringMatching(/^channels\.1\.template: unknown placeholder \{titel\}/),
-      'feeds.0.maxAgeHours: Invalid input: expected number, received string',
+      'feeds.0.maxAgeHours: Invalid input: expected number, received string — feeds[astanatimes].maxAgeHours at line 5, column 5',
+      expect.stringMatching(/^channels\.0\.platform: unknown platform "myspace" \(expected one of: .*console.*\) — channels\[broken\]\.platform at line 8, column 5$/),
+      expect.stringMatching(/^channels\.1\.template: unknown placeholder \{titel\}.* — channels\[console\]\.template at line 11, column 5$/),
+      'channels.1.colour: unknown key (check the spelling; see config/herald.example.yaml) — channels[console].colour at line 12, column 5',
     ]);
     expect(r.stderr).toContain('4 problem(s)');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -64,18 +64,24 @@ channels:
     minIntervalSeconds: -1
 `);
     expect(problems(file)).toEqual([
+      'feeds.0.url: environment variable MISSING_FEED_URL is not set (set it, or add it to the .env file beside the config)',
+      'feeds.0.schedule: not a valid cron expression (e.g. "*/5 * * * *")',
+      'feeds.0.backfil: unknown key (check the spelling; see config/herald.example.yaml)',
       expect.stringMatching(/^channels\.0\.platform: unknown platform "myspace" \(expected one of: x, telegram, .*console\)$/),
       'channels.1.feeds.0: unknown feed "nope" (feeds are: astanatimes)',
       'channels.1.minIntervalSeconds: Too small: expected number to be >=0',
-      'feeds.0.backfil: unknown key (check the spelling; see config/herald.example.yaml)',
-      'feeds.0.schedule: not a valid cron expression (e.g. "*/5 * * * *")',
-      'feeds.0.url: environment variable MISSING_FEED_URL is not set (set it, or add it to the .env file beside the config)',
     ]);
   });
 
   it('explains a missing file and YAML syntax errors with their line', () => {
     expect(problems('/nonexistent/herald.yaml')[0]).toMatch(/config file not found: pass --config/);
     expect(problems(write('feeds: [\n  - id: a\nchannels: x: y\n'))[0]).toMatch(/^: YAML syntax error at line \d+, column \d+/);
+  });
+
+  it('explains a merge key that does not name a mapping', () => {
+    expect(problems(write(`${MINIMAL}x-defaults: &d just text\nx-use:\n  <<: *d\n`))).toEqual([
+      ': YAML: Merge sources must be maps or map aliases: a "<<" key takes an alias of a mapping, as in <<: *defaults',
+    ]);
   });
 
   it('collects values under auth as secrets', () => {

@@ -7,7 +7,7 @@ const NOW = 1_700_000_000_000;
 describe('planSettlement', () => {
   it('sent and already-posted settle as sent', () => {
     expect(planSettlement({ kind: 'sent', remoteId: '1', url: 'u' }, 0, 'hold', P, NOW).settlement).toEqual({
-      state: 'sent', outcome: 'sent', remoteId: '1', remoteUrl: 'u',
+      state: 'sent', outcome: 'sent', remoteId: '1', remoteUrl: 'u', code: 'sent',
     });
     expect(planSettlement({ kind: 'already-posted', reason: 'duplicate' }, 0, 'resend', P, NOW).settlement).toMatchObject({
       state: 'sent', outcome: 'already-posted',
@@ -23,7 +23,7 @@ describe('planSettlement', () => {
   it('transient failures back off, then fail with the reason after maxFailures', () => {
     expect(planSettlement({ kind: 'retry', reason: 'HTTP 503' }, 0, 'hold', P, NOW).settlement).toMatchObject({ state: 'pending', countFailure: true });
     expect(planSettlement({ kind: 'retry', reason: 'HTTP 503' }, P.maxFailures - 1, 'hold', P, NOW).settlement).toEqual({
-      state: 'failed', outcome: 'retry', detail: `gave up after ${P.maxFailures} failed attempts: HTTP 503`,
+      state: 'failed', outcome: 'retry', detail: `gave up after ${P.maxFailures} failed attempts: HTTP 503`, code: 'transient',
     });
   });
 
@@ -40,7 +40,18 @@ describe('planSettlement', () => {
 
   it('permanent fails at once with the platform message', () => {
     expect(planSettlement({ kind: 'permanent', reason: 'chat not found' }, 0, 'hold', P, NOW).settlement).toEqual({
-      state: 'failed', outcome: 'permanent', detail: 'chat not found',
+      state: 'failed', outcome: 'permanent', detail: 'chat not found', code: 'refused',
     });
+  });
+
+  it('records the platform status and code as data, beside its words', () => {
+    expect(planSettlement({ kind: 'permanent', reason: 'Bad Request: chat not found', httpStatus: 400 }, 0, 'hold', P, NOW).settlement).toMatchObject({
+      code: 'http_400', httpStatus: 400, detail: 'Bad Request: chat not found',
+    });
+    expect(planSettlement({ kind: 'retry', reason: 'connect timeout', code: 'UND_ERR_CONNECT_TIMEOUT' }, 0, 'hold', P, NOW).settlement).toMatchObject({
+      state: 'pending', code: 'UND_ERR_CONNECT_TIMEOUT',
+    });
+    expect(planSettlement({ kind: 'retry', reason: '429', rateLimited: true }, 0, 'hold', P, NOW).settlement).toMatchObject({ code: 'rate_limited' });
+    expect(planSettlement({ kind: 'sent', remoteId: '1', httpStatus: 201 }, 0, 'hold', P, NOW).settlement).toMatchObject({ code: 'sent', httpStatus: 201 });
   });
 });

@@ -25,6 +25,8 @@ export interface XFake {
   tweets: XTweet[];
   /** The bytes of each finalized media upload, in order. */
   media: Buffer[];
+  /** The description (alt text) set on each media id, as `POST /2/media/metadata` received it. */
+  altTexts: Map<string, string>;
   /** Overrides the answer to the next POST /2/tweets (queued: one handler per request). */
   respondNext(handler: XOverride): void;
   close(): Promise<void>;
@@ -163,6 +165,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
   const fake = await startFake();
   const tweets: XTweet[] = [];
   const media: Buffer[] = [];
+  const altTexts = new Map<string, string>();
   const uploads = new Map<string, Upload>();
   const overrides: XOverride[] = [];
   const tweetId = idSequence(1_790_000_000_000_000_001n);
@@ -211,6 +214,19 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     }),
   );
 
+  fake.route(
+    'POST',
+    '/2/media/metadata',
+    authorized((req) => {
+      const body = req.json as { id?: unknown; metadata?: { alt_text?: { text?: unknown } } } | undefined;
+      const text = body?.metadata?.alt_text?.text;
+      if (typeof body?.id !== 'string' || !uploads.get(body.id)?.finalized) return invalidRequest('The media id is invalid.');
+      if (typeof text !== 'string' || [...text].length > 1000) return invalidRequest('alt_text.text must be a string of at most 1000 characters');
+      altTexts.set(body.id, text);
+      return { body: { data: { id: body.id, associated_metadata: true, alt_text: { text } } } };
+    }),
+  );
+
   const appendOrFinalize = authorized((req) => {
     const m = /^\/2\/media\/upload\/(\d+)\/(append|finalize)$/.exec(req.path);
     if (req.method !== 'POST' || !m) return xProblem(404, 'Not Found Error', `Could not find ${req.method} ${req.path}`);
@@ -237,6 +253,7 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     fake,
     tweets,
     media,
+    altTexts,
     respondNext(handler) {
       overrides.push(handler);
     },

@@ -69,15 +69,23 @@ describe('plainText', () => {
 describe('visitHtmlBlocks', () => {
   it('splits at block elements and <br>, marking the text inside a <p>', () => {
     expect(allBlocks('Intro<p>One<br>two</p><div>Three</div><p><img src="x"></p>')).toEqual([
-      { lines: ['Intro'], inParagraph: false },
-      { lines: ['One', 'two'], inParagraph: true },
-      { lines: ['Three'], inParagraph: false },
+      { lines: ['Intro'], inParagraph: false, linkOnly: false },
+      { lines: ['One', 'two'], inParagraph: true, linkOnly: false },
+      { lines: ['Three'], inParagraph: false, linkOnly: false },
+    ]);
+  });
+
+  it('marks a block whose every character is a link\'s', () => {
+    expect(allBlocks('<p><a href="/">Site name</a></p><p>See <a href="/x">this</a></p><p> <a href="/a">A</a> <a href="/b">B</a> </p>')).toEqual([
+      { lines: ['Site name'], inParagraph: true, linkOnly: true },
+      { lines: ['See this'], inParagraph: true, linkOnly: false },
+      { lines: ['A B'], inParagraph: true, linkOnly: true },
     ]);
   });
 
   it('leaves out what `skip` selects, with everything inside it', () => {
     const skipFigures = (name: string) => name === 'figure';
-    expect(allBlocks('<figure><p>Caption</p></figure><p>Story</p>', skipFigures)).toEqual([{ lines: ['Story'], inParagraph: true }]);
+    expect(allBlocks('<figure><p>Caption</p></figure><p>Story</p>', skipFigures)).toEqual([{ lines: ['Story'], inParagraph: true, linkOnly: false }]);
   });
 
   it('stops where the visitor says: the blocks seen are the first ones of the whole document, and no more follow', () => {

@@ -60,9 +60,12 @@ describe('normalizeItem', () => {
   });
 
   it('takes the summary from content:encoded, else the description, else the Atom summary', () => {
-    expect(normalizeItem(item({ 'content:encoded': '<p>Full lead.</p>', content: 'Excerpt [&#8230;]' }), context)?.summary).toBe('Full lead.');
-    expect(normalizeItem(item({ 'content:encoded': '<p>Photo: x</p>', content: 'Excerpt [&#8230;]' }), context)?.summary).toBe('Excerpt');
-    expect(normalizeItem(item({ summary: 'Atom summary.' }), context)?.summary).toBe('Atom summary.');
+    const excerpt = 'The excerpt of the story, cut [&#8230;]';
+    expect(normalizeItem(item({ 'content:encoded': '<p>The full lead of the story.</p>', content: excerpt }), context)?.summary).toBe(
+      'The full lead of the story.',
+    );
+    expect(normalizeItem(item({ 'content:encoded': '<p>Photo: x</p>', content: excerpt }), context)?.summary).toBe('The excerpt of the story, cut…');
+    expect(normalizeItem(item({ summary: 'The Atom summary of the story.' }), context)?.summary).toBe('The Atom summary of the story.');
     expect(normalizeItem(item({}), context)?.summary).toBe('');
   });
 

@@ -24,7 +24,7 @@ describe('parseFeed on the outlet fixture', async () => {
 
   it('reads every item in feed order', () => {
     expect(parsed.title).toBe('The Astana Times');
-    expect(parsed.skipped).toBe(0);
+    expect(parsed.skipped).toEqual([]);
     expect(parsed.articles.map((a) => a.id)).toEqual(
       [220105, 220098, 220071, 220040, 220012, 219998, 219980].map((p) => `https://astanatimes.com/?p=${p}`),
     );
@@ -127,14 +127,24 @@ describe('parseFeed on real-world breakage', async () => {
     expect(parsed.articles[2]).toMatchObject({
       id: 'https://news.example.kz/2024/05/guid-only/',
       link: 'https://news.example.kz/2024/05/guid-only/',
-      summary: 'Escaped HTML description.',
+      summary: 'Escaped HTML description of the story.',
       imageUrl: 'https://news.example.kz/img/photo',
     });
   });
 
-  it('skips items without a title, without any usable link, or repeating an id, and counts them', () => {
+  it('skips items without a title or any usable link, saying why; an item repeating an id is the same article', () => {
     expect(parsed.articles).toHaveLength(3);
-    expect(parsed.skipped).toBe(3);
+    expect(parsed.skipped).toEqual([
+      { link: 'https://news.example.kz/2024/05/no-title/', reason: 'no title' },
+      { title: 'No link and a guid that is not a URL', reason: 'no link' },
+    ]);
+  });
+
+  it('names a javascript: link as unsafe', async () => {
+    const rss = '<rss version="2.0"><channel><title>t</title><item><title>Click me</title><link>javascript:alert(1)</link></item></channel></rss>';
+    const { articles, skipped } = await parseFeed(rss, { id: 'x', url: 'https://news.example.kz/feed/' });
+    expect(articles).toEqual([]);
+    expect(skipped).toEqual([{ title: 'Click me', link: 'javascript:alert(1)', reason: 'unsafe link' }]);
   });
 
   it('resolves relative links against the channel link when the feed is a local file', async () => {
@@ -158,13 +168,13 @@ describe('parseFeed on other formats', () => {
     <author><name>Staff Report</name></author>
     <category term="Nation"/><category term="Politics"/>
     <summary>Short summary.</summary>
-    <content type="html">&lt;p&gt;Photo: Akorda&lt;/p&gt;&lt;p&gt;The full lead.&lt;/p&gt;</content>
+    <content type="html">&lt;p&gt;Photo: Akorda&lt;/p&gt;&lt;p&gt;The full lead of the story.&lt;/p&gt;</content>
   </entry>
 </feed>`;
     const parsed = await parseFeed(atom, { id: 'atom', url: 'https://news.example.kz/atom.xml' });
     expect(parsed).toEqual({
       title: 'Atom & friends',
-      skipped: 0,
+      skipped: [],
       articles: [
         {
           id: 'urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a',
@@ -172,7 +182,7 @@ describe('parseFeed on other formats', () => {
           link: 'https://news.example.kz/atom/1',
           linkKey: 'https://news.example.kz/atom/1',
           title: 'Tokayev (Тоқаев) speaks',
-          summary: 'The full lead.',
+          summary: 'The full lead of the story.',
           categories: ['Nation', 'Politics'],
           author: 'Staff Report',
           publishedAt: '2024-05-22T04:30:00.000Z',

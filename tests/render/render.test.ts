@@ -102,6 +102,15 @@ describe('renderPost: the post as it is', () => {
   });
 });
 
+describe('renderPost: bidi controls', () => {
+  it('strips directional overrides, embeddings, isolates and marks from what is posted, and counts without them', () => {
+    const article = { ...ARTICLE, title: 'Breaking\u202E moc.elpmaxe\u202C \u2067news\u2069\u200F', summary: 'ok\u061C' };
+    const post = posted(renderPost(article, channel({ template: '{title} {summary}' }), rulesWith([budget('chars', 500, (t) => [...t].length)])));
+    expect(post.text).toBe('Breaking moc.elpmaxe news ok');
+    expect(post.lengths[0]!.length).toBe(28);
+  });
+});
+
 describe('renderPost: fitting', () => {
   it('drops the hashtags, then cuts the summary at a word, to fit 500 graphemes (Mastodon)', () => {
     const post = posted(renderPost(ARTICLE, channel(), rulesWith([budget('graphemes', 500, graphemes)])));
@@ -115,8 +124,17 @@ describe('renderPost: fitting', () => {
   it('prefers a sentence boundary in the summary over a longer cut at a word', () => {
     const summary = 'Kazakhstan and the US met in Astana. They discussed the reform agenda of President Tokayev at length.';
     const post = posted(renderPost({ ...ARTICLE, summary }, channel(), rulesWith([budget('graphemes', 300, graphemes)])));
-    expect(post.summary).toBe('Kazakhstan and the US met in Astana.…');
-    expect(post.text).toBe(`${ARTICLE.title}\n\nKazakhstan and the US met in Astana.…\n\n${TAGGED_LINK}`);
+    expect(post.summary).toBe('Kazakhstan and the US met in Astana.');
+    expect(post.text).toBe(`${ARTICLE.title}\n\nKazakhstan and the US met in Astana.\n\n${TAGGED_LINK}`);
+  });
+
+  it('drops a lead that would be cut to fewer than four words, rather than post a stub', () => {
+    const article = { ...ARTICLE, categories: [], summary: 'Astana hosts the third meeting of the dialogue on reforms.' };
+    const stub = posted(renderPost({ ...article, summary: 'Astana hosts the…' }, channel(), rulesWith([budget('chars', 1000, (t) => t.length)])));
+    const room = stub.text.length;
+    const post = posted(renderPost(article, channel(), rulesWith([budget('chars', room, (t) => t.length)])));
+    expect(post.summary).toBe('');
+    expect(post.title).toBe(ARTICLE.title);
   });
 
   it('counts UTF-16 code units where the platform does, never splitting a surrogate pair', () => {
@@ -125,10 +143,10 @@ describe('renderPost: fitting', () => {
       title: '🇰🇿🤝🇺🇸 Kazakhstan, US hold 𝐡𝐮𝐦𝐚𝐧 𝐫𝐢𝐠𝐡𝐭𝐬 dialogue',
       summary: '𝐀𝐬𝐭𝐚𝐧𝐚 𝐡𝐨𝐬𝐭𝐬 𝐭𝐡𝐞 𝐭𝐡𝐢𝐫𝐝 𝐦𝐞𝐞𝐭𝐢𝐧𝐠 𝐨𝐟 𝐭𝐡𝐞 𝐝𝐢𝐚𝐥𝐨𝐠𝐮𝐞 𝐨𝐧 𝐫𝐞𝐟𝐨𝐫𝐦𝐬',
     };
-    const post = posted(renderPost(article, channel(), rulesWith([budget('UTF-16', 250, utf16)])));
-    expect(post.text).toBe(`${article.title}\n\n𝐀𝐬𝐭𝐚𝐧𝐚 𝐡𝐨𝐬𝐭𝐬 𝐭𝐡𝐞…\n\n${TAGGED_LINK}`);
-    expect(post.lengths).toEqual([{ unit: 'UTF-16', length: 244, limit: 250 }]);
-    expect(graphemes(post.text)).toBe(212);
+    const post = posted(renderPost(article, channel(), rulesWith([budget('UTF-16', 260, utf16)])));
+    expect(post.text).toBe(`${article.title}\n\n𝐀𝐬𝐭𝐚𝐧𝐚 𝐡𝐨𝐬𝐭𝐬 𝐭𝐡𝐞 𝐭𝐡𝐢𝐫𝐝…\n\n${TAGGED_LINK}`);
+    expect(post.lengths).toEqual([{ unit: 'UTF-16', length: 255, limit: 260 }]);
+    expect(graphemes(post.text)).toBe(218);
     expect(post.text).not.toMatch(/\p{Cs}/u);
   });
 
@@ -280,7 +298,7 @@ describe('renderPost: fitting', () => {
     const post = posted(renderPost({ ...ARTICLE, summary }, channel(), rules));
     expect(post.lengths[0]!.length).toBeLessThanOrEqual(4096);
     expect(post.lengths[0]!.length).toBeGreaterThan(4096 - 60);
-    expect(post.summary.endsWith('say.…')).toBe(true);
+    expect(post.summary.endsWith('say.')).toBe(true);
     expect(formats).toBeLessThan(40);
   });
 
@@ -326,7 +344,7 @@ describe('renderPost: layouts', () => {
     const post = posted(renderPost({ ...ARTICLE, summary }, channel(), telegram));
     expect(post).toMatchObject({ layout: 'message', shortened: true, hashtags: [] });
     expect(post.text.length).toBeLessThanOrEqual(4096);
-    expect(post.summary.endsWith('press service.…')).toBe(true);
+    expect(post.summary.endsWith('press service.')).toBe(true);
   });
 
   it('refuses when every layout needs an image the article lacks', () => {
