@@ -62,7 +62,7 @@ describe('http and alerts config', () => {
   });
 
   it('checks alert channels against the channels and feedFailures as a positive whole number', () => {
-    expect(problems(`${BASE}alerts:\n  to: [ops, pager]\n  feedFailures: 0\n`)).toEqual([
+    expect(problems(`${BASE}alerts:\n  to: [ops, pager]\n  feedFailures: 0\n`).sort()).toEqual([
       'alerts.feedFailures: Too small: expected number to be >=1',
       'alerts.to.1: unknown channel "pager" (channels are: console, ops)',
     ]);
