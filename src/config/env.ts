@@ -44,7 +44,7 @@ export function substituteEnv(value: unknown, env: Record<string, string | undef
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i], inAuth));
     if (node && typeof node === 'object') {
       return Object.fromEntries(
-        Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key], inAuth || SECRET_KEYS.has(key))]),
+        Object.entries(node).map(([key, child]) => [key, walk(child, [...path, key], inAuth || SECRET_KEYS.has(key) || isConsoleToken(path, key))]),
       );
     }
     return node;
@@ -63,4 +63,9 @@ function urlPasswords(text: string): string[] {
     }
     return [password!, decoded];
   });
+}
+
+/** `http.token` is a secret like everything under `auth`. */
+function isConsoleToken(path: (string | number)[], key: string): boolean {
+  return path.length === 1 && path[0] === 'http' && key === 'token';
 }

@@ -3,6 +3,8 @@ import type { AdapterDefinition } from '../platform.ts';
 import { channelBaseShape } from './channel-base.ts';
 import { feedSchema } from './feed-schema.ts';
 import { unsupportedStoreScheme } from './store-url.ts';
+import { httpSchema } from './http-schema.ts';
+import { alertsSchema } from './alerts-schema.ts';
 import { templateProblem } from '../render/template.ts';
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
@@ -44,6 +46,8 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
       userAgent: z.string().optional().describe('User-Agent for feed requests; default names Herald and its version'),
       feeds: z.array(feedSchema).min(1, 'add at least one feed'),
       channels: z.array(channel).min(1, 'add at least one channel'),
+      http: httpSchema.optional().describe('The console, API and metrics, served by `herald run`'),
+      alerts: alertsSchema.optional(),
     })
     .superRefine(crossCheck, { when: () => true });
 }
@@ -51,6 +55,7 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
 interface LooseConfig {
   feeds?: { id?: unknown }[];
   channels?: { id?: unknown; feeds?: unknown[]; template?: unknown }[];
+  alerts?: { to?: unknown[] };
 }
 
 /**
@@ -81,6 +86,11 @@ function crossCheck(config: LooseConfig | null, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: 'custom', path: ['channels', i, 'feeds', j], message: `unknown feed "${id}" (feeds are: ${[...feedIds].join(', ')})` });
       }
     });
+  });
+  list(config.alerts?.to).forEach((id, i) => {
+    if (typeof id === 'string' && !channelIds.has(id)) {
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'to', i], message: `unknown channel "${id}" (channels are: ${[...channelIds].join(', ')})` });
+    }
   });
 }
 

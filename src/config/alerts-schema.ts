@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+/** `alerts`: where operators are told that something broke (channel ids, checked against `channels`). */
+export const alertsSchema = z.strictObject({
+  to: z.array(z.string()).min(1, 'name at least one channel to send alerts to').describe('Channel ids alerts go to (give them `feeds: []`)'),
+  feedFailures: z.number().int().min(1).default(3).describe('Alert after this many failed polls of a feed in a row'),
+});
+
+export type AlertsConfig = z.infer<typeof alertsSchema>;

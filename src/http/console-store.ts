@@ -1,0 +1,27 @@
+import type { Store } from '../store/store.ts';
+
+/** What the console, API and metrics read and change: any backend, shared by every worker on it. */
+export type ConsoleStore = Pick<
+  Store,
+  | 'ping'
+  | 'delivery'
+  | 'deliveries'
+  | 'attempts'
+  | 'countByState'
+  | 'queueDepths'
+  | 'attemptCounts'
+  | 'channelStates'
+  | 'feedStates'
+  | 'workers'
+  | 'retry'
+  | 'skip'
+  | 'release'
+  | 'resume'
+  | 'approve'
+  | 'reject'
+>;
+
+/** When each channel's stored credential expires (channels with static tokens have none). */
+export interface CredentialExpiries {
+  credentialExpiries(): Promise<{ channelId: string; expiresAt: number }[]>;
+}
