@@ -14,13 +14,38 @@ export interface PostingHours {
   nextOpenAt(at: number): number;
   /** When the open stretch holding `at` (or the next one, when closed) ends; Infinity when always open. */
   closesAt(at: number): number;
+  /**
+   * The planning period holding `at` (or the next one, when closed) that a daily quota is spread
+   * over: the open stretch, cut at local midnights when it is longer than a day.
+   */
+  period(at: number): { from: number; to: number };
 }
 
-export const ALWAYS_OPEN: PostingHours = {
-  isOpen: () => true,
-  nextOpenAt: (at) => at,
-  closesAt: () => Infinity,
-};
+const DAY_MS = 86_400_000;
+
+/** The local day holding an instant, as [from, to) epoch milliseconds; remembers the last one asked for. */
+function localDays(timezone: string): (at: number) => { from: number; to: number } {
+  let last = { from: 0, to: 0 };
+  return (at) => {
+    if (last.from <= at && at < last.to) return last;
+    const start = DateTime.fromMillis(at, { zone: timezone }).startOf('day');
+    last = { from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() };
+    return last;
+  };
+}
+
+/** Open at any time; quotas are spread over the local days of `timezone`. */
+export function alwaysOpen(timezone: string): PostingHours {
+  const localDay = localDays(timezone);
+  return {
+    isOpen: () => true,
+    nextOpenAt: (at) => at,
+    closesAt: () => Infinity,
+    period: localDay,
+  };
+}
+
+export const ALWAYS_OPEN: PostingHours = alwaysOpen('UTC');
 
 /** One window: `day` 1 = Monday … 7 = Sunday (ISO, as Luxon counts), minutes from that day's midnight; `end` > `start`, at most 48 h. */
 export interface PostingWindow {
@@ -124,22 +149,25 @@ export function parsePostingHours(entries: string[]): { windows: PostingWindow[]
   return { windows: windows.map(({ day, start, end }) => ({ day, start, end })), problems };
 }
 
-/** Open stretches far enough either side of an instant to hold any stretch that contains it (one is at most a week). */
+/**
+ * Stretches are computed for local days from 8 before to 16 after an instant's day, and reused
+ * for any instant within a day of it: enough to hold the stretch containing it and the next
+ * one with its end (a stretch is at most a week long).
+ */
 const SCAN_DAYS_BEFORE = 8;
-const SCAN_DAYS_AFTER = 9;
+const SCAN_DAYS_AFTER = 16;
 
 /** The posting hours of `windows` (already checked by `parsePostingHours`) in `timezone`. */
 export function postingHours(windows: PostingWindow[], timezone: string): PostingHours {
   const covered = windows.reduce((sum, w) => sum + (w.end - w.start), 0);
-  if (covered >= WEEK_MINUTES) return ALWAYS_OPEN;
+  if (covered >= WEEK_MINUTES) return alwaysOpen(timezone);
 
-  const stretchesByDay = new Map<string, [number, number][]>();
-  /** Merged open stretches [from, to) around the local day of `at`, as epoch milliseconds. */
+  const localDay = localDays(timezone);
+  let cache: { validFrom: number; validTo: number; stretches: [number, number][] } | undefined;
+  /** Merged open stretches [from, to) around `at`, as epoch milliseconds, in time order. */
   const stretchesAround = (at: number): [number, number][] => {
+    if (cache && cache.validFrom <= at && at < cache.validTo) return cache.stretches;
     const today = DateTime.fromMillis(at, { zone: timezone }).startOf('day');
-    const key = today.toISODate()!;
-    const cached = stretchesByDay.get(key);
-    if (cached) return cached;
     const spans: [number, number][] = [];
     for (let offset = -SCAN_DAYS_BEFORE; offset <= SCAN_DAYS_AFTER; offset++) {
       const date = today.plus({ days: offset });
@@ -155,7 +183,7 @@ export function postingHours(windows: PostingWindow[], timezone: string): Postin
       if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
       else merged.push([...span]);
     }
-    stretchesByDay.set(key, merged);
+    cache = { validFrom: today.toMillis() - DAY_MS, validTo: today.toMillis() + 2 * DAY_MS, stretches: merged };
     return merged;
   };
 
@@ -165,12 +193,21 @@ export function postingHours(windows: PostingWindow[], timezone: string): Postin
     const next = stretchesAround(at).find(([from]) => from > at);
     return next ? next[0] : Infinity;
   };
+  const stretchFrom = (at: number): [number, number] | undefined => {
+    const open = nextOpenAt(at);
+    return open === Infinity ? undefined : stretchAt(open);
+  };
   return {
     isOpen: (at) => stretchAt(at) !== undefined,
     nextOpenAt,
-    closesAt: (at) => {
-      const open = nextOpenAt(at);
-      return open === Infinity ? Infinity : stretchAt(open)![1];
+    closesAt: (at) => stretchFrom(at)?.[1] ?? Infinity,
+    period: (at) => {
+      const stretch = stretchFrom(at);
+      if (!stretch) return { from: Infinity, to: Infinity };
+      const [from, to] = stretch;
+      if (to - from <= DAY_MS) return { from, to };
+      const day = localDay(Math.max(at, from));
+      return { from: Math.max(from, day.from), to: Math.min(to, day.to) };
     },
   };
 }

@@ -96,12 +96,13 @@ function keywordMatcher(entry: string): Matcher {
  */
 export function compileFilter(filter: ChannelFilter | undefined): (article: Pick<Article, 'title' | 'summary' | 'categories'>) => FilterVerdict {
   if (!filter) return () => ({ pass: true });
-  const lists: { list: FilterList; include: boolean; matchers: Matcher[] }[] = [
+  const all: { list: FilterList; include: boolean; matchers: Matcher[] }[] = [
     { list: 'categories.exclude', include: false, matchers: (filter.categories?.exclude ?? []).map(categoryMatcher) },
     { list: 'keywords.exclude', include: false, matchers: (filter.keywords?.exclude ?? []).map(keywordMatcher) },
     { list: 'categories.include', include: true, matchers: (filter.categories?.include ?? []).map(categoryMatcher) },
     { list: 'keywords.include', include: true, matchers: (filter.keywords?.include ?? []).map(keywordMatcher) },
-  ].filter((l) => l.matchers.length > 0);
+  ];
+  const lists = all.filter((l) => l.matchers.length > 0);
 
   return (article) => {
     for (const { list, include, matchers } of lists) {

@@ -110,10 +110,22 @@ describe('postingHours', () => {
     expect(iso(h.closesAt(at('2026-06-01T21:00:00Z')))).toBe('2026-06-02T06:00:00.000Z');
   });
 
-  it('is always open for the whole week, as when no hours are set', () => {
+  it('is always open for the whole week, as when no hours are set, with local days as planning periods', () => {
     const h = hours(['Mon-Sun 00:00-24:00'], 'Asia/Almaty');
-    expect(h).toBe(ALWAYS_OPEN);
+    expect(h.isOpen(0)).toBe(true);
     expect(h.closesAt(0)).toBe(Infinity);
+    expect(h.period(at('2026-06-01T12:00:00Z'))).toEqual({ from: at('2026-05-31T19:00:00Z'), to: at('2026-06-01T19:00:00Z') });
+    expect(ALWAYS_OPEN.period(at('2026-06-01T12:00:00Z'))).toEqual({ from: at('2026-06-01T00:00:00Z'), to: at('2026-06-02T00:00:00Z') });
+  });
+
+  it('plans over the open stretch, cut at local midnights when longer than a day', () => {
+    const h = hours(['Fri 22:00-02:00', 'Mon-Wed 00:00-24:00'], 'Europe/London');
+    // Friday 5 June 2026 22:00 BST to Saturday 02:00: one period.
+    expect(h.period(at('2026-06-05T12:00:00Z'))).toEqual({ from: at('2026-06-05T21:00:00Z'), to: at('2026-06-06T01:00:00Z') });
+    expect(h.period(at('2026-06-06T00:30:00Z'))).toEqual({ from: at('2026-06-05T21:00:00Z'), to: at('2026-06-06T01:00:00Z') });
+    // Monday to Wednesday: three periods, one per local day.
+    expect(h.period(at('2026-06-09T10:00:00Z'))).toEqual({ from: at('2026-06-08T23:00:00Z'), to: at('2026-06-09T23:00:00Z') });
+    expect(h.period(at('2026-06-06T12:00:00Z'))).toEqual({ from: at('2026-06-07T23:00:00Z'), to: at('2026-06-08T23:00:00Z') });
   });
 
   it('agrees with itself at any instant: nextOpenAt is open, the stretch is open to its end and closed at it (property)', () => {
@@ -130,8 +142,11 @@ describe('postingHours', () => {
         expect(h.isOpen(close)).toBe(false);
         expect(close).toBeGreaterThan(open);
         if (open > t) expect(h.isOpen(open - 1)).toBe(false);
+        const period = h.period(t);
+        expect(period.from <= open && open < period.to).toBe(true);
+        expect(period.to - period.from).toBeLessThanOrEqual(86_400_000);
       }),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
   });
 });
