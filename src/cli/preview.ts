@@ -1,5 +1,6 @@
 import { channelsForFeed } from '../delivery/channels.ts';
 import { fetchFeed } from '../feeds/fetch.ts';
+import { describeRule } from '../feeds/filter.ts';
 import { parseFeed } from '../feeds/parse.ts';
 import { renderPost } from '../render/render.ts';
 import type { Article } from '../article.ts';
@@ -44,6 +45,22 @@ export async function previewCommand(opts: PreviewOptions): Promise<number> {
     for (const channel of channelsForFeed(app.channels, feed.id).filter((c) => !opts.channel || c.id === opts.channel)) {
       const adapter = await channel.adapter();
       for (const article of articles) {
+        const verdict = channel.filter(article);
+        if (!verdict.pass) {
+          if (opts.json) {
+            results.push({
+              feed: feed.id,
+              channel: channel.id,
+              platform: channel.config.platform,
+              article: { id: article.id, title: article.title, link: article.link },
+              filtered: verdict.rule,
+            });
+          } else {
+            out(`[${channel.id} · ${channel.config.platform}] "${article.title}"`);
+            out(`  filtered, not posted: ${describeRule(verdict.rule)}`);
+          }
+          continue;
+        }
         const rendered = renderPost(article, channel.config, adapter.rules);
         if (opts.json) {
           results.push({

@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
+import type { Article } from '../article.ts';
 import type { ChannelConfig } from '../config/schema.ts';
+import { compileFilter, type FilterVerdict } from '../feeds/filter.ts';
+import { articlePriority } from '../feeds/priority.ts';
 import type { Adapter, AdapterDefinition } from '../platform.ts';
+import { alwaysOpen, parsePostingHours, postingHours, type PostingHours } from './hours.ts';
 import { pacingFor, type PacingRules } from './pacing.ts';
 
 /** A configured channel with its adapter, created on first use. */
@@ -9,6 +13,10 @@ export interface ChannelRuntime {
   config: ChannelConfig;
   definition: AdapterDefinition;
   pacing: PacingRules;
+  hours: PostingHours;
+  /** Whether the channel posts an article; if not, the rule that filtered it. */
+  filter(article: Article): FilterVerdict;
+  priority(article: Article): number;
   adapter(): Promise<Adapter>;
   close(): Promise<void>;
 }
@@ -28,6 +36,9 @@ export function channelRuntimes(
       config,
       definition,
       pacing: pacingFor(config, definition.pacing),
+      hours: config.postingHours ? postingHours(parsePostingHours(config.postingHours).windows, config.timezone) : alwaysOpen(config.timezone),
+      filter: compileFilter(config.filter),
+      priority: (article) => articlePriority(article, config.priority),
       adapter() {
         created ??= definition
           .create(config, { logger: logger.child({ channel: config.id }), offline: offline || config.dryRun })
