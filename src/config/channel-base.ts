@@ -25,7 +25,8 @@ const channelFilter = z
   })
   .describe('Which articles this channel posts: categories and keywords (whole words; "/…/flags" is a regular expression), include and exclude');
 
-const priorityScore = z.number({ error: 'a priority is a number (higher goes first), e.g. 10 or -1' });
+const PRIORITY_HINT = 'a priority is a whole number (higher goes first), e.g. 10 or -1';
+const priorityScore = z.number({ error: PRIORITY_HINT }).int({ error: PRIORITY_HINT });
 
 /** Keys every channel takes, whatever its platform. */
 export const channelBaseShape = {

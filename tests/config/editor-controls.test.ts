@@ -79,7 +79,7 @@ describe("the editor's controls in the config", () => {
     expect(
       problems(`    timezone: Mars/Olympus
     postingHours: ["Mon-Fri 25:00-26:00", "Mon-Fri 07:00-22:00", "Fri 21:00-23:00", "Sat 10:00-10:00"]
-    priority: { feeds: { breaking: high, nowhere: 1 }, categories: { Nation: "3" } }
+    priority: { feeds: { breaking: high, nowhere: 1 }, categories: { Nation: "3", Sport: 1.5 } }
     maxAgeHours: 0
     filter:
       keywords: { exclude: ["/[unclosed/", ""] }
@@ -92,8 +92,9 @@ describe("the editor's controls in the config", () => {
       'channels.0.postingHours.0: 25:00 is not a start time (00:00 to 23:59)',
       'channels.0.postingHours.2: Fri 21:00-23:00 overlaps entry 1 ("Mon-Fri 07:00-22:00"): windows must not overlap',
       'channels.0.postingHours.3: the window 10:00-10:00 is empty (the end is exclusive): use 00:00-24:00 for the whole day',
-      'channels.0.priority.categories.Nation: a priority is a number (higher goes first), e.g. 10 or -1',
-      'channels.0.priority.feeds.breaking: a priority is a number (higher goes first), e.g. 10 or -1',
+      'channels.0.priority.categories.Nation: a priority is a whole number (higher goes first), e.g. 10 or -1',
+      'channels.0.priority.categories.Sport: a priority is a whole number (higher goes first), e.g. 10 or -1',
+      'channels.0.priority.feeds.breaking: a priority is a whole number (higher goes first), e.g. 10 or -1',
       'channels.0.priority.feeds.nowhere: unknown feed "nowhere" (feeds are: astanatimes, breaking)',
       'channels.0.timezone: unknown time zone "Mars/Olympus": use an IANA name such as Asia/Almaty or Europe/London',
     ]);
