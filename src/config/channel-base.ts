@@ -26,7 +26,8 @@ const channelFilter = z
   .describe('Which articles this channel posts: categories and keywords (whole words; "/…/flags" is a regular expression), include and exclude');
 
 const PRIORITY_HINT = 'a priority is a whole number (higher goes first), e.g. 10 or -1';
-const priorityScore = z.number({ error: PRIORITY_HINT }).int({ error: PRIORITY_HINT });
+// A refinement, not `.int()`: that one stops the config's cross checks, so fewer problems would be reported at once.
+const priorityScore = z.number({ error: PRIORITY_HINT }).refine(Number.isInteger, { error: PRIORITY_HINT });
 
 /** Keys every channel takes, whatever its platform. */
 export const channelBaseShape = {
