@@ -25,10 +25,11 @@ const DAY_MS = 86_400_000;
 
 /** The local day holding an instant, as [from, to) epoch milliseconds; remembers the last one asked for. */
 function localDays(timezone: string): (at: number) => { from: number; to: number } {
+  const zone = IANAZone.create(timezone);
   let last = { from: 0, to: 0 };
   return (at) => {
     if (last.from <= at && at < last.to) return last;
-    const start = DateTime.fromMillis(at, { zone: timezone }).startOf('day');
+    const start = DateTime.fromMillis(at, { zone }).startOf('day');
     last = { from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() };
     return last;
   };
@@ -163,17 +164,21 @@ export function postingHours(windows: PostingWindow[], timezone: string): Postin
   if (covered >= WEEK_MINUTES) return alwaysOpen(timezone);
 
   const localDay = localDays(timezone);
+  const zone = IANAZone.create(timezone);
   let cache: { validFrom: number; validTo: number; stretches: [number, number][] } | undefined;
   /** Merged open stretches [from, to) around `at`, as epoch milliseconds, in time order. */
   const stretchesAround = (at: number): [number, number][] => {
     if (cache && cache.validFrom <= at && at < cache.validTo) return cache.stretches;
-    const today = DateTime.fromMillis(at, { zone: timezone }).startOf('day');
+    const today = DateTime.fromMillis(at, { zone }).startOf('day');
+    const todayUtc = Date.UTC(today.year, today.month - 1, today.day);
     const spans: [number, number][] = [];
     for (let offset = -SCAN_DAYS_BEFORE; offset <= SCAN_DAYS_AFTER; offset++) {
-      const date = today.plus({ days: offset });
+      // The local calendar date, by plain date arithmetic (no time zone involved).
+      const date = new Date(todayUtc + offset * DAY_MS);
+      const weekday = ((date.getUTCDay() + 6) % 7) + 1;
       for (const w of windows) {
-        if (w.day !== date.weekday) continue;
-        spans.push([wallClock(date, w.start, timezone), wallClock(date, w.end, timezone)]);
+        if (w.day !== weekday) continue;
+        spans.push([wallClock(date, w.start, zone), wallClock(date, w.end, zone)]);
       }
     }
     spans.sort((a, b) => a[0] - b[0]);
@@ -212,9 +217,12 @@ export function postingHours(windows: PostingWindow[], timezone: string): Postin
   };
 }
 
-/** The instant the local clock reads `minute` (may be ≥ 1440: the next day) on `date`. */
-function wallClock(date: DateTime, minute: number, timezone: string): number {
-  const day = date.plus({ days: Math.floor(minute / DAY_MINUTES) });
+/** The instant the local clock of `zone` reads `minute` (may be ≥ 1440: the next day) on the calendar `date` (a UTC midnight). */
+function wallClock(date: Date, minute: number, zone: IANAZone): number {
+  const day = new Date(date.getTime() + Math.floor(minute / DAY_MINUTES) * DAY_MS);
   const m = minute % DAY_MINUTES;
-  return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Math.floor(m / 60), minute: m % 60 }, { zone: timezone }).toMillis();
+  return DateTime.fromObject(
+    { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: Math.floor(m / 60), minute: m % 60 },
+    { zone },
+  ).toMillis();
 }
