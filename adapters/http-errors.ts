@@ -6,6 +6,7 @@
 /** Failures before any byte of the request reached the server: the platform cannot have acted on it. */
 const NEVER_SENT = new Set([
   'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
   'ENOTFOUND',
   'EAI_AGAIN',
   'EHOSTUNREACH',

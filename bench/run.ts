@@ -30,10 +30,12 @@ import { parseFeed } from '../src/feeds/parse.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { renderPost } from '../src/render/render.ts';
 import { POLL_CONCURRENCY, pollFeeds } from '../src/scheduler/cycle.ts';
-import { openDb, type Db } from '../src/store/db.ts';
-import { nextDue } from '../src/store/deliveries.ts';
-import { ingest } from '../src/store/ingest.ts';
-import { claim, settle } from '../src/store/outbox.ts';
+import { openDb, type Db } from '../src/store/sqlite/db.ts';
+import * as ledger from '../src/store/sqlite/ledger.ts';
+import * as outbox from '../src/store/sqlite/outbox.ts';
+import { SqliteStore } from '../src/store/sqlite/store.ts';
+import { planIngest } from '../src/feeds/policy.ts';
+import type { HttpCache } from '../src/feeds/fetch.ts';
 import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -290,6 +292,15 @@ function feedArticles(feeds: FeedConfig[], items: number): Article[][] {
   );
 }
 
+/** One poll's bookkeeping on the SQLite store, synchronously: look up, decide, record. */
+function ingest(db: Db, feed: FeedConfig, articles: Article[], channelIds: string[], cache: HttpCache, at: number): void {
+  const known = ledger.knownArticles(db, feed.id, articles);
+  const firstPoll = ledger.feedState(db, feed.id).firstPolledAt === undefined;
+  ledger.record(db, planIngest({ feed, articles, known, firstPoll, channelIds, cache, now: at }).plan);
+}
+
+const nextDue = (db: Db, channelId: string, at: number) => outbox.channelQueue(db, channelId, at, at).next;
+
 function countDeliveries(db: Db, state: string): number {
   return db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM deliveries WHERE state = ?').get(state)!.n;
 }
@@ -364,7 +375,7 @@ async function benchPolling(dir: string, channels: ChannelRuntime[]): Promise<vo
   const db = openDb(path.join(dir, 'poll.db'));
   try {
     const feeds = benchFeeds(FEEDS, (i) => `http://127.0.0.1:${server.port}/feeds/${i}/`);
-    const opts = { db, baseDir: dir, userAgent: 'Herald-bench', logger: silent, redact: makeRedactor([]) };
+    const opts = { ledger: new SqliteStore(db, 'poll.db'), baseDir: dir, userAgent: 'Herald-bench', logger: silent, redact: makeRedactor([]) };
 
     collectGarbage();
     const baseline = process.memoryUsage();
@@ -430,7 +441,8 @@ async function benchDelivery(dir: string, consoleChannel: ChannelRuntime): Promi
   const db = queuedStore(path.join(dir, 'delivery.db'), consoleChannel.id, DELIVERIES);
   try {
     const outcomes = new Map<string, number>();
-    const worker = new DeliveryWorker(db, [consoleChannel], {
+    const worker = new DeliveryWorker(new SqliteStore(db, 'delivery.db'), [consoleChannel], {
+      workerId: 'bench',
       logger: silent,
       redact: makeRedactor([]),
       retry: DEFAULT_RETRY_POLICY,
@@ -473,8 +485,8 @@ async function benchDelivery(dir: string, consoleChannel: ChannelRuntime): Promi
     const bookkeeping = async (slice: number[], name: string, note: string) => {
       const { ms, cpuMs } = await timed(() => {
         for (const id of slice) {
-          const attempt = claim(parts, id, rendered.post, true, now)!;
-          settle(parts, id, attempt, { state: 'sent', outcome: 'dry-run' }, now);
+          const attempt = outbox.claim(parts, id, rendered.post, 'bench', now)!;
+          outbox.settle(parts, id, attempt, { state: 'sent', outcome: 'dry-run' }, now);
         }
       });
       report(name, (ms * 1000) / slice.length, 'µs/delivery', `${num((cpuMs * 1000) / slice.length)} µs/delivery cpu; ${note}`);

@@ -71,8 +71,17 @@ export interface RenderedPost {
   source?: Pick<Article, 'id' | 'feedId' | 'categories' | 'author'>;
 }
 
+/**
+ * What the platform said, as data: its HTTP status where it answered, and a stable code a
+ * program can branch on (`http_503`, `UND_ERR_CONNECT_TIMEOUT`, the platform's own error code…).
+ */
+export interface Answer {
+  httpStatus?: number;
+  code?: string;
+}
+
 /** What happened to one send. Adapters turn every platform answer into one of these. */
-export type SendResult =
+export type SendResult = (
   | { kind: 'sent'; remoteId: string; url?: string }
   /** The platform says this post already exists (X duplicate content, Bluesky record key taken…). */
   | { kind: 'already-posted'; remoteId?: string; url?: string; reason: string }
@@ -83,7 +92,9 @@ export type SendResult =
   /** Credentials refused or revoked: the channel pauses instead of failing every article. */
   | { kind: 'auth'; reason: string }
   /** The request may or may not have been acted on (timeout or connection lost after sending). */
-  | { kind: 'in-doubt'; reason: string };
+  | { kind: 'in-doubt'; reason: string }
+) &
+  Answer;
 
 export interface SendContext {
   /** Stable per delivery: the same on every attempt (Mastodon Idempotency-Key, Bluesky record key). */

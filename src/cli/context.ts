@@ -5,7 +5,8 @@ import { buildConfigSchema } from '../config/schema.ts';
 import { channelRuntimes, type ChannelRuntime } from '../delivery/channels.ts';
 import { createLogger } from '../log.ts';
 import { makeRedactor, type Redactor } from '../redact.ts';
-import { openDb, type Db } from '../store/db.ts';
+import { openStore as openConfiguredStore, type StoreOptions } from '../store/open.ts';
+import type { Store } from '../store/store.ts';
 import { readFileSync } from 'node:fs';
 
 export interface GlobalOptions {
@@ -28,12 +29,23 @@ export interface App {
 
 export function loadApp(opts: GlobalOptions, { offline = false } = {}): App {
   const loaded = loadConfig(resolveConfigPath(opts.config, process.env), configSchema);
-  const redact = makeRedactor(loaded.secrets);
+  const redact = makeRedactor([...loaded.secrets, ...storeSecrets(loaded.config.store)]);
   const logger = createLogger(redact, (opts.logLevel ?? process.env.HERALD_LOG_LEVEL ?? 'info') as Level);
   const userAgent = loaded.config.userAgent ?? `Herald/${VERSION} (news feed poster; Node.js)`;
   return { loaded, logger, redact, userAgent, channels: channelRuntimes(loaded.config.channels, adapters, logger, offline) };
 }
 
-export function openStore(app: App): Db {
-  return openDb(app.loaded.config.store);
+/** The store the config names; read-only commands pass `mustExist` so a mistyped path creates nothing. */
+export function openStore(app: App, opts: StoreOptions = {}): Promise<Store> {
+  return openConfiguredStore(app.loaded.config.store, opts);
+}
+
+/** A store URL's password is a secret like everything under `auth`. */
+function storeSecrets(location: string): string[] {
+  try {
+    const password = decodeURIComponent(new URL(location).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
 }

@@ -34,31 +34,46 @@ function program(setExit: (code: number) => void): Command {
     .action(run(previewCommand));
   cli.command('once').description('poll every feed once, deliver what is due (waiting up to 60 s), then exit').action(run(onceCommand));
   cli.command('run').description('the daemon: poll on each feed schedule and deliver; SIGINT/SIGTERM stop cleanly').action(run(runCommand));
-  cli.command('status').description('feeds, channels, queue, and deliveries held, failed or in doubt').action(run(statusCommand));
+  cli
+    .command('status')
+    .description('feeds, channels, workers, queue, and deliveries held, in review, failed or in doubt; exit 1 when something needs the operator')
+    .option('--json', 'machine-readable output')
+    .action(run(statusCommand));
   cli
     .command('history')
     .description('deliveries, newest first, with remote URLs, attempts and reasons')
     .option('--channel <id>', 'only this channel')
     .option('--limit <n>', 'how many (default 50)')
+    .option('--json', 'machine-readable output')
     .action(run(historyCommand));
   cli
     .command('retry [id]')
     .description('queue a failed or in-doubt delivery again')
     .option('--failed', 'every failed delivery')
-    .action((id: string | undefined, _o: unknown, cmd: Command) => setExit(operatorCommand('retry', id, cmd.optsWithGlobals())));
+    .action(async (id: string | undefined, _o: unknown, cmd: Command) => setExit(await operatorCommand('retry', id, cmd.optsWithGlobals())));
   cli
     .command('skip [id]')
     .description('never send this delivery')
     .option('--held', 'every delivery held by the flood guard')
-    .action((id: string | undefined, _o: unknown, cmd: Command) => setExit(operatorCommand('skip', id, cmd.optsWithGlobals())));
+    .action(async (id: string | undefined, _o: unknown, cmd: Command) => setExit(await operatorCommand('skip', id, cmd.optsWithGlobals())));
   cli
     .command('release <feed>')
     .description("post the feed's items held by the flood guard")
-    .action((feed: string, _o: unknown, cmd: Command) => setExit(operatorCommand('release', feed, cmd.optsWithGlobals())));
+    .action(async (feed: string, _o: unknown, cmd: Command) => setExit(await operatorCommand('release', feed, cmd.optsWithGlobals())));
   cli
     .command('resume <channel>')
     .description('resume a channel paused after its credentials were refused')
-    .action((channel: string, _o: unknown, cmd: Command) => setExit(operatorCommand('resume', channel, cmd.optsWithGlobals())));
+    .action(async (channel: string, _o: unknown, cmd: Command) => setExit(await operatorCommand('resume', channel, cmd.optsWithGlobals())));
+  cli
+    .command('approve [id]')
+    .description('approve a post waiting for review (`--channel C --all`: every one of that channel)')
+    .option('--channel <id>', 'the channel, with --all')
+    .option('--all', 'every post waiting for review on --channel')
+    .action(async (id: string | undefined, _o: unknown, cmd: Command) => setExit(await operatorCommand('approve', id, cmd.optsWithGlobals())));
+  cli
+    .command('reject <id>')
+    .description('never send this post waiting for review')
+    .action(async (id: string, _o: unknown, cmd: Command) => setExit(await operatorCommand('reject', id, cmd.optsWithGlobals())));
   return cli;
 }
 

@@ -1,72 +1,121 @@
-import { DEFAULT_RETRY_POLICY } from '../delivery/backoff.ts';
-import { resendsSafely } from '../delivery/channels.ts';
-import { DeliveryWorker, SEND_TIMEOUT_MS, type DeliveryEvent } from '../delivery/worker.ts';
+import type { DeliveryEvent } from '../delivery/worker.ts';
+import { SEND_TIMEOUT_MS } from '../delivery/worker.ts';
 import type { PollResult } from '../feeds/poll.ts';
 import { pollFeeds } from '../scheduler/cycle.ts';
-import { getChannelState } from '../store/channel-state.ts';
-import { acquireWorkerLock } from '../store/lock.ts';
-import { recoverInterrupted } from '../store/outbox.ts';
-import { earliestPending } from '../store/deliveries.ts';
+import { WorkerSession } from '../scheduler/worker-session.ts';
 import { loadApp, openStore, type GlobalOptions } from './context.ts';
 import { postBlock, when } from './format.ts';
+import { onStopSignal } from './signals.ts';
 
 /** `once` waits out delays up to this long (retry-after, pacing) before exiting. */
 export const ONCE_MAX_WAIT_MS = 60_000;
+/** After a stop signal, sends under way get this long to answer. */
+const STOP_GRACE_MS = 10_000;
+/** While waiting, a line at least this often says what for. */
+const WAIT_NOTICE_MS = 5_000;
+
+export const EXIT_INTERRUPTED = 130;
 
 export async function onceCommand(opts: GlobalOptions): Promise<number> {
   const app = loadApp(opts);
-  const db = openStore(app);
-  const lock = acquireWorkerLock(db, Date.now());
+  const store = await openStore(app);
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  let stopped = false;
+  const tally = new Map<string, number>();
+  let failedDeliveries = 0;
+  const session = new WorkerSession(store, app.channels, {
+    logger: app.logger,
+    redact: app.redact,
+    sendTimeoutMs: SEND_TIMEOUT_MS,
+    onRecovered: (r) => reportRecovery(r, out),
+    onEvent: (e) => {
+      tally.set(e.outcome, (tally.get(e.outcome) ?? 0) + 1);
+      if (e.state === 'failed') failedDeliveries++;
+      out(describeEvent(e));
+    },
+  });
+  const aborter = new AbortController();
+  let wakeEarly: () => void = () => undefined;
+  const signals = onStopSignal(() => {
+    stopped = true;
+    out('stopping: finishing the sends under way (a second signal stops at once)');
+    aborter.abort();
+    session.worker.stop();
+    wakeEarly();
+  });
   try {
-    reportRecovery(recoverInterrupted(db, resendsSafely(app.channels), Date.now()), out);
+    await session.start();
+    const feedIds = await store.claimFeeds(
+      session.id,
+      app.loaded.config.feeds.map((f) => f.id),
+      Date.now(),
+      { dueOnly: false, limit: app.loaded.config.feeds.length },
+    );
+    const claimed = new Set(feedIds);
+    const busy = app.loaded.config.feeds.filter((f) => !claimed.has(f.id));
+    busy.forEach((f) => out(`feed ${f.id}: skipped — another worker is polling it now`));
+    const polls = await pollFeeds(
+      app.loaded.config.feeds.filter((f) => claimed.has(f.id)),
+      app.channels,
+      { ledger: store, baseDir: app.loaded.dir, userAgent: app.userAgent, logger: app.logger, redact: app.redact, signal: aborter.signal },
+    );
+    polls.filter((p) => !(stopped && !p.ok && p.error === 'stopped')).forEach((p) => out(describePoll(p)));
 
-    const polls = await pollFeeds(app.loaded.config.feeds, app.channels, {
-      db,
-      baseDir: app.loaded.dir,
-      userAgent: app.userAgent,
-      logger: app.logger,
-      redact: app.redact,
-    });
-    polls.forEach((p) => out(describePoll(p)));
-
-    const tally = new Map<string, number>();
-    let failedDeliveries = 0;
-    const worker = new DeliveryWorker(db, app.channels, {
-      logger: app.logger,
-      redact: app.redact,
-      retry: DEFAULT_RETRY_POLICY,
-      sendTimeoutMs: SEND_TIMEOUT_MS,
-      onEvent: (e) => {
-        tally.set(e.outcome, (tally.get(e.outcome) ?? 0) + 1);
-        if (e.state === 'failed') failedDeliveries++;
-        out(describeEvent(e));
-      },
-    });
-    for (;;) {
-      await worker.drain();
-      lock.refresh(Date.now());
-      const next = worker.nextDueAt();
-      if (next === undefined || next - Date.now() > ONCE_MAX_WAIT_MS) break;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+    while (!stopped) {
+      await session.drain();
+      const next = await session.nextDueAt();
+      if (stopped || next === undefined || next - Date.now() > ONCE_MAX_WAIT_MS) break;
+      await waitUntil(next, out, (wake) => (wakeEarly = wake));
+      await session.renew();
     }
 
-    const queued = app.channels.flatMap((c) => {
-      const pending = earliestPending(db, c.id);
-      const paused = getChannelState(db, c.id).pausedReason;
-      if (pending === undefined) return [];
-      return [`  ${c.id}: ${paused ? `paused (${paused}) — fix, then \`herald resume ${c.id}\`` : `next due ${when(worker.channelDueAt(c))}`}`];
-    });
+    const settled = await session.stop(STOP_GRACE_MS);
+    const queued: string[] = [];
+    const channelStates = new Map((await store.channelStates()).map((s) => [s.id, s]));
+    let trouble = false;
+    for (const c of app.channels) {
+      const state = channelStates.get(c.id);
+      const queue = await store.channelQueue(c.id, Date.now(), Date.now());
+      if (state?.pausedReason) trouble = true;
+      if (state?.blockedCode === 'unavailable' && (state.blockedUntil ?? 0) > Date.now()) trouble = true;
+      if (queue.pending === 0) continue;
+      queued.push(
+        `  ${c.id}: ${
+          state?.pausedReason
+            ? `paused (${state.pausedReason}) — fix, then \`herald resume ${c.id}\``
+            : state?.blockedCode === 'unavailable' && (state.blockedUntil ?? 0) > Date.now()
+              ? `unavailable (${state.blockedReason ?? 'its adapter could not start'}) until ${when(state.blockedUntil)}`
+              : `next due ${when(await session.worker.nextDueAt(new Set([c.id])))}`
+        }`,
+      );
+    }
     const counts = [...tally].map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing to send';
     out(`done: ${counts}`);
     if (queued.length > 0) out(`queued for later:\n${queued.join('\n')}`);
-
-    return polls.some((p) => !p.ok) || failedDeliveries > 0 ? 1 : 0;
+    if (stopped) return settled ? 0 : EXIT_INTERRUPTED;
+    return polls.some((p) => !p.ok) || failedDeliveries > 0 || trouble ? 1 : 0;
   } finally {
-    lock.release();
-    await Promise.all(app.channels.map((c) => c.close()));
-    db.close();
+    signals.dispose();
+    await store.close();
   }
+}
+
+/** Sleeps until `at`, saying every few seconds what it waits for; a stop signal ends it early. */
+async function waitUntil(at: number, out: (line: string) => void, onWake: (wake: () => void) => void): Promise<void> {
+  await new Promise<void>((resolve) => {
+    let notice: NodeJS.Timeout | undefined;
+    const timer = setTimeout(done, Math.max(0, at - Date.now()));
+    function done() {
+      clearTimeout(timer);
+      clearInterval(notice);
+      resolve();
+    }
+    onWake(done);
+    if (at - Date.now() > WAIT_NOTICE_MS) {
+      out(`waiting until ${when(at)} for the next post that is due (pacing or the platform's retry-after)`);
+      notice = setInterval(() => out(`still waiting: next post due ${when(at)}`), WAIT_NOTICE_MS);
+    }
+  });
 }
 
 function reportRecovery(r: { resent: number; inDoubt: number }, out: (line: string) => void): void {

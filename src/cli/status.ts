@@ -1,80 +1,205 @@
-import { allFeedStates } from '../store/feed-state.ts';
-import { getChannelState } from '../store/channel-state.ts';
-import { attemptsOf, countByState, countPending, earliestPending, listDeliveries, type Delivery, type DeliveryState } from '../store/deliveries.ts';
-import { channelDueAt } from '../delivery/worker.ts';
+import type { AttemptRecord, ChannelState, Delivery, DeliveryState } from '../delivery/types.ts';
+import { dueAt } from '../delivery/worker.ts';
+import { longestWindowSeconds } from '../delivery/pacing.ts';
+import { UserError } from '../errors.ts';
+import type { FeedState } from '../feeds/ledger.ts';
+import type { WorkerInfo } from '../scheduler/leases.ts';
 import { loadApp, openStore, type GlobalOptions } from './context.ts';
 import { when } from './format.ts';
+import { hintFor } from './hints.ts';
 
-/** `herald status`: feeds, channels and queue, and every delivery that needs the operator. */
-export function statusCommand(opts: GlobalOptions): number {
+export interface StatusOptions extends GlobalOptions {
+  json?: boolean;
+}
+
+/** One channel as `status --json` shows it. */
+interface ChannelStatus {
+  id: string;
+  platform: string;
+  dryRun: boolean;
+  queued: number;
+  nextDueAt: number | null;
+  /** `paused` (credentials refused), `unavailable` (its adapter could not start), `rate-limited`, or null. */
+  blocked: 'paused' | 'unavailable' | 'rate-limited' | null;
+  reason: string | null;
+  blockedUntil: number | null;
+}
+
+/** `herald status`: feeds, channels, queue and workers, and every delivery that needs the operator. Exit 1 when something does. */
+export async function statusCommand(opts: StatusOptions): Promise<number> {
   const app = loadApp(opts, { offline: true });
-  const db = openStore(app);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const store = await openStore(app, { mustExist: true });
   try {
-    out('Feeds');
-    const states = new Map(allFeedStates(db).map((s) => [s.id, s]));
-    for (const feed of app.loaded.config.feeds) {
-      const s = states.get(feed.id);
-      if (!s) {
-        out(`  ${feed.id}: never polled`);
-        continue;
-      }
-      const health = s.lastError ? `FAILING (${s.failures}×): ${s.lastError}; next poll after ${when(s.nextPollAt)}` : 'ok';
-      out(`  ${feed.id}: last poll ${when(s.lastPollAt)}, last success ${when(s.lastOkAt)} — ${health}`);
-    }
-
-    out('Channels');
+    const now = Date.now();
+    const feedStates = new Map((await store.feedStates()).map((s) => [s.id, s]));
+    const channelStates = new Map((await store.channelStates()).map((s) => [s.id, s]));
+    const channels: ChannelStatus[] = [];
     for (const c of app.channels) {
-      const state = getChannelState(db, c.id);
-      const pending = countPending(db, c.id);
-      const flags = [
-        c.config.dryRun ? 'dry run' : undefined,
-        state.pausedReason ? `PAUSED: ${state.pausedReason} — fix, then \`herald resume ${c.id}\`` : undefined,
-        state.blockedUntil && state.blockedUntil > Date.now() ? `rate-limited until ${when(state.blockedUntil)}` : undefined,
-      ].filter(Boolean);
-      out(`  ${c.id} (${c.config.platform}): ${pending} queued${pending ? `, next due ${when(channelDueAt(db, c, Date.now()) ?? earliestPending(db, c.id))}` : ''}${flags.length ? ` — ${flags.join('; ')}` : ''}`);
+      const queue = await store.channelQueue(c.id, now, now - longestWindowSeconds(c.pacing) * 1000);
+      channels.push(channelStatus(c.id, c.config.platform, c.config.dryRun, channelStates.get(c.id) ?? { id: c.id }, queue.pending, dueAt(c, queue, now) ?? queue.earliestDueAt, now));
     }
+    const needs = {
+      held: await store.deliveries({ states: ['held'] }),
+      review: await store.deliveries({ states: ['review'] }),
+      failed: await store.deliveries({ states: ['failed'] }),
+      inDoubt: await store.deliveries({ states: ['in_doubt'] }),
+    };
+    const feeds = app.loaded.config.feeds.map((f) => feedStates.get(f.id) ?? { id: f.id, cache: {}, failures: 0 });
+    const workers = await store.workers(now);
+    const counts = await store.countByState();
+    const trouble =
+      needs.failed.length + needs.inDoubt.length + needs.held.length > 0 ||
+      channels.some((c) => c.blocked === 'paused' || c.blocked === 'unavailable') ||
+      feeds.some((f) => f.failures > 0);
 
-    const counts = countByState(db);
-    out(`Deliveries: ${(Object.keys(counts) as DeliveryState[]).map((k) => `${counts[k]} ${k.replace('_', '-')}`).join(', ')}`);
-    section(out, 'Held by the flood guard (`herald release FEED` or `herald skip --held`)', listDeliveries(db, { states: ['held'] }));
-    section(out, 'Failed (`herald retry ID` or `herald retry --failed`)', listDeliveries(db, { states: ['failed'] }));
-    section(out, 'In doubt: may or may not be on the platform; check, then `herald retry ID` or `herald skip ID`', listDeliveries(db, { states: ['in_doubt'] }));
-    return 0;
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify({ ok: !trouble, store: store.kind, feeds: feeds.map(feedJson), channels, workers, counts, needs: mapValues(needs, (ds) => ds.map(deliveryJson)) }, null, 2)}\n`);
+      return trouble ? 1 : 0;
+    }
+    printStatus({ feeds, channels, workers, counts, needs, storeKind: store.kind }, now);
+    return trouble ? 1 : 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
-function section(out: (line: string) => void, title: string, items: Delivery[]): void {
+function channelStatus(id: string, platform: string, dryRun: boolean, s: ChannelState, queued: number, next: number | undefined, now: number): ChannelStatus {
+  const blockedNow = s.blockedUntil !== undefined && s.blockedUntil > now;
+  const blocked = s.pausedReason ? 'paused' : blockedNow ? (s.blockedCode === 'unavailable' ? 'unavailable' : 'rate-limited') : null;
+  return {
+    id,
+    platform,
+    dryRun,
+    queued,
+    nextDueAt: next ?? null,
+    blocked,
+    reason: s.pausedReason ?? (blockedNow ? (s.blockedReason ?? null) : null),
+    blockedUntil: blockedNow ? s.blockedUntil! : null,
+  };
+}
+
+function printStatus(
+  v: { feeds: FeedState[]; channels: ChannelStatus[]; workers: WorkerInfo[]; counts: Record<DeliveryState, number>; needs: Record<string, Delivery[]>; storeKind: string },
+  now: number,
+): void {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out('Feeds');
+  for (const s of v.feeds) {
+    if (s.lastPollAt === undefined) {
+      out(`  ${s.id}: never polled`);
+      continue;
+    }
+    const health = s.lastError ? `FAILING (${s.failures}×): ${s.lastError}; next poll after ${when(s.nextPollAt, now)}` : 'ok';
+    out(`  ${s.id}: last poll ${when(s.lastPollAt, now)}, last success ${when(s.lastOkAt, now)} — ${health}`);
+  }
+  out('Channels');
+  for (const c of v.channels) {
+    const flags = [
+      c.dryRun ? 'dry run' : undefined,
+      c.blocked === 'paused' ? `PAUSED: ${c.reason} — fix the credentials, then \`herald resume ${c.id}\`` : undefined,
+      c.blocked === 'unavailable' ? `UNAVAILABLE until ${when(c.blockedUntil!, now)}: ${c.reason ?? 'its adapter could not start'}` : undefined,
+      c.blocked === 'rate-limited' ? `rate-limited until ${when(c.blockedUntil!, now)}` : undefined,
+    ].filter(Boolean);
+    out(`  ${c.id} (${c.platform}): ${c.queued} queued${c.queued && c.nextDueAt ? `, next due ${when(c.nextDueAt, now)}` : ''}${flags.length ? ` — ${flags.join('; ')}` : ''}`);
+  }
+  if (v.storeKind === 'postgres' || v.workers.length > 0) {
+    out('Workers');
+    if (v.workers.length === 0) out('  none running');
+    for (const w of v.workers) {
+      out(`  ${w.host} pid ${w.pid} (since ${when(w.startedAt, now)}, seen ${when(w.heartbeatAt, now)}): channels ${w.channels.join(', ') || '-'}; polling ${w.feeds.join(', ') || '-'}`);
+    }
+  }
+  out(`Deliveries: ${(Object.keys(v.counts) as DeliveryState[]).map((k) => `${v.counts[k]} ${k.replace('_', '-')}`).join(', ')}`);
+  section(out, 'Held by the flood guard (`herald release FEED` or `herald skip --held`)', v.needs.held!);
+  section(out, `Waiting for review (\`herald approve ID\`, \`herald approve --channel C --all\` or \`herald reject ID\`)`, v.needs.review!, true);
+  section(out, 'Failed (`herald retry ID` or `herald retry --failed`)', v.needs.failed!);
+  section(out, 'In doubt: may or may not be on the platform; check, then `herald retry ID` or `herald skip ID`', v.needs.inDoubt!);
+}
+
+function section(out: (line: string) => void, title: string, items: Delivery[], withText = false): void {
   if (items.length === 0) return;
   out(`${title}:`);
-  for (const d of items) out(`  #${d.id} [${d.channelId}] "${d.article.title}"${d.lastError ? ` — ${d.lastError}` : ''}`);
+  for (const d of items) {
+    out(`  #${d.id} [${d.channelId}] "${d.article.title}"${d.lastError ? ` — ${d.lastError}` : ''}`);
+    if (withText && d.rendered) out(d.rendered.text.split('\n').map((l) => `      │ ${l}`).join('\n'));
+  }
 }
 
 export interface HistoryOptions extends GlobalOptions {
   channel?: string;
   limit?: string;
+  json?: boolean;
 }
 
 /** `herald history`: deliveries, newest first, with remote URLs and every attempt's outcome. */
-export function historyCommand(opts: HistoryOptions): number {
+export async function historyCommand(opts: HistoryOptions): Promise<number> {
   const app = loadApp(opts, { offline: true });
-  const db = openStore(app);
+  const limit = opts.limit === undefined ? 50 : Number(opts.limit);
+  if (!/^\d+$/.test(opts.limit ?? '50') || limit < 1) throw new UserError(`--limit must be a whole number of 1 or more, not "${opts.limit}"`, 'e.g. `herald history --limit 20`');
+  if (opts.channel && !app.channels.some((c) => c.id === opts.channel)) {
+    throw new UserError(`no channel "${opts.channel}" in the config`, `channels: ${app.channels.map((c) => c.id).join(', ')}`);
+  }
+  const store = await openStore(app, { mustExist: true });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    const deliveries = listDeliveries(db, { channelId: opts.channel, limit: opts.limit ? Number(opts.limit) : 50 });
+    const deliveries = await store.deliveries({ channelId: opts.channel, limit });
+    const attempts = await store.attempts(deliveries.map((d) => d.id));
+    if (opts.json) {
+      out(JSON.stringify(deliveries.map((d) => ({ ...deliveryJson(d), attempts: (attempts.get(d.id) ?? []).map(attemptJson) })), null, 2));
+      return 0;
+    }
     if (deliveries.length === 0) out('no deliveries yet');
     for (const d of deliveries) {
       const where = d.remoteUrl ?? d.remoteId ?? (d.dryRun ? 'dry run: not sent' : '');
-      out(`#${d.id} [${d.channelId}] ${d.state.replace('_', '-')}: "${d.article.title}"${where ? ` → ${where}` : ''}`);
+      out(`#${d.id} [${d.channelId}] ${d.kind === 'edit' ? 'edit ' : ''}${d.state.replace('_', '-')}: "${d.article.title}"${where ? ` → ${where}` : ''}`);
       out(`    ${d.article.link}`);
-      for (const a of attemptsOf(db, d.id)) {
-        out(`    attempt ${a.n} at ${when(a.startedAt)}: ${a.outcome ?? 'in flight'}${a.detail ? ` — ${a.detail}` : ''}`);
+      for (const a of attempts.get(d.id) ?? []) {
+        out(`    attempt ${a.n} at ${when(a.startedAt)}: ${a.outcome ?? 'in flight'}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}${a.detail ? ` — ${a.detail}` : ''}`);
       }
+      const hint = hintFor(d);
+      if (hint) out(`    → ${hint}`);
     }
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
+}
+
+function feedJson(f: FeedState) {
+  return {
+    id: f.id,
+    lastPollAt: f.lastPollAt ?? null,
+    lastOkAt: f.lastOkAt ?? null,
+    failures: f.failures,
+    lastError: f.lastError ?? null,
+    nextPollAt: f.nextPollAt ?? null,
+  };
+}
+
+/** A delivery in `status --json` and `history --json` (README: "JSON output"). */
+function deliveryJson(d: Delivery) {
+  return {
+    id: d.id,
+    kind: d.kind,
+    channel: d.channelId,
+    feed: d.feedId,
+    state: d.state,
+    title: d.article.title,
+    link: d.article.link,
+    text: d.rendered?.text ?? null,
+    remoteId: d.remoteId ?? null,
+    remoteUrl: d.remoteUrl ?? null,
+    attempts: d.attempts,
+    lastError: d.lastError ?? null,
+    lastCode: d.lastCode ?? null,
+    hint: hintFor(d) ?? null,
+  };
+}
+
+function attemptJson(a: AttemptRecord) {
+  return { n: a.n, startedAt: a.startedAt, finishedAt: a.finishedAt ?? null, outcome: a.outcome ?? null, code: a.code ?? null, httpStatus: a.httpStatus ?? null, detail: a.detail ?? null };
+}
+
+function mapValues<T, U>(o: Record<string, T>, f: (v: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
 }

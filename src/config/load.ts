@@ -5,6 +5,7 @@ import dotenv from 'dotenv';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import { substituteEnv } from './env.ts';
+import { isPostgresUrl } from './store-url.ts';
 import type { ConfigSchema, HeraldConfig } from './schema.ts';
 
 export interface LoadedConfig {
@@ -82,7 +83,7 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
 
   const config = parsed.data;
-  if (config.store !== ':memory:') config.store = path.resolve(dir, config.store);
+  if (config.store !== ':memory:' && !isPostgresUrl(config.store)) config.store = path.resolve(dir, config.store);
   return { file, dir, config, secrets: substituted.secrets };
 }
 

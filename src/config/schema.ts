@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AdapterDefinition } from '../platform.ts';
 import { channelBaseShape } from './channel-base.ts';
 import { feedSchema } from './feed-schema.ts';
+import { unsupportedStoreScheme } from './store-url.ts';
 import { templateProblem } from '../render/template.ts';
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
@@ -34,7 +35,11 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
   return z
     .strictObject({
       $schema: z.string().optional(),
-      store: z.string().default('./data/herald.db').describe('SQLite file'),
+      store: z
+        .string()
+        .default('./data/herald.db')
+        .refine((s) => !unsupportedStoreScheme(s), { error: (issue) => unsupportedStoreScheme(String(issue.input)) })
+        .describe('SQLite file (one worker), or a postgres:// URL (any number of workers; ?pool=N&sslmode=…)'),
       userAgent: z.string().optional().describe('User-Agent for feed requests; default names Herald and its version'),
       feeds: z.array(feedSchema).min(1, 'add at least one feed'),
       channels: z.array(channel).min(1, 'add at least one channel'),

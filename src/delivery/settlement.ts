@@ -1,5 +1,5 @@
 import type { InDoubtStrategy, SendResult } from '../platform.ts';
-import type { Settlement } from '../store/outbox.ts';
+import type { Settlement } from './types.ts';
 import { retryDelay, type RetryPolicy } from './backoff.ts';
 
 /**
@@ -24,6 +24,23 @@ export function planSettlement(
   policy: RetryPolicy,
   now: number,
 ): SettlementPlan {
+  const plan = planByKind(result, failuresSoFar, strategy, policy, now);
+  const code =
+    result.code ?? (result.httpStatus !== undefined ? `http_${result.httpStatus}` : result.kind === 'retry' && result.rateLimited ? 'rate_limited' : DEFAULT_CODES[result.kind]);
+  return { ...plan, settlement: { ...plan.settlement, code, ...(result.httpStatus !== undefined && { httpStatus: result.httpStatus }) } };
+}
+
+/** The code recorded when the adapter gave neither the platform's status nor a code of its own. */
+const DEFAULT_CODES: Record<SendResult['kind'], string> = {
+  sent: 'sent',
+  'already-posted': 'already_posted',
+  retry: 'transient',
+  permanent: 'refused',
+  auth: 'auth_refused',
+  'in-doubt': 'no_answer',
+};
+
+function planByKind(result: SendResult, failuresSoFar: number, strategy: InDoubtStrategy, policy: RetryPolicy, now: number): SettlementPlan {
   switch (result.kind) {
     case 'sent':
       return { settlement: { state: 'sent', outcome: 'sent', remoteId: result.remoteId, remoteUrl: result.url } };

@@ -2,14 +2,12 @@ import type { Logger } from 'pino';
 import type { RenderedPost, SendResult } from '../platform.ts';
 import type { Redactor } from '../redact.ts';
 import { renderPost } from '../render/render.ts';
-import type { Db } from '../store/db.ts';
-import { blockChannel, getChannelState, pauseChannel } from '../store/channel-state.ts';
-import { earliestPending, nextDue, type Delivery, type DeliveryState } from '../store/deliveries.ts';
-import { claim, failUnrenderable, lastAttemptStart, recentPostStarts, recordDryRun, settle, type AttemptOutcome } from '../store/outbox.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { ChannelRuntime } from './channels.ts';
+import type { ChannelQueue, Outbox } from './outbox.ts';
 import { longestWindowSeconds, nextAllowedAt } from './pacing.ts';
 import { planSettlement } from './settlement.ts';
+import type { AttemptOutcome, Delivery, DeliveryState } from './types.ts';
 
 export interface DeliveryEvent {
   delivery: Delivery;
@@ -25,6 +23,7 @@ export interface DeliveryEvent {
 export const SEND_TIMEOUT_MS = 30_000;
 
 export interface WorkerOptions {
+  workerId: string;
   logger: Logger;
   redact: Redactor;
   retry: RetryPolicy;
@@ -47,22 +46,25 @@ export class DeliveryWorker {
   private readonly now: () => number;
 
   constructor(
-    private readonly db: Db,
+    private readonly outbox: Outbox,
     private readonly channels: ChannelRuntime[],
     private readonly opts: WorkerOptions,
   ) {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Sends everything due now; resolves when no channel has anything more due now. */
-  async drain(): Promise<void> {
-    const runs = this.channels.map((channel) => this.drainChannel(channel));
-    await Promise.all(runs);
+  /** Sends everything due now on the channels this worker holds; resolves when none has more due now. */
+  async drain(held?: ReadonlySet<string>): Promise<void> {
+    await Promise.all(this.channels.filter((c) => !held || held.has(c.id)).map((channel) => this.drainChannel(channel)));
   }
 
   /** Stops claiming new deliveries; sends already under way finish (see `settled`). */
   stop(): void {
     this.stopped = true;
+  }
+
+  get busy(): boolean {
+    return this.inFlight.size > 0;
   }
 
   /** Resolves when the sends under way have settled, or after `timeoutMs`. */
@@ -75,27 +77,28 @@ export class DeliveryWorker {
     return result;
   }
 
-  /** When the next queued delivery may go out (undefined: nothing queued on an active channel). */
-  nextDueAt(): number | undefined {
+  /** When the next queued delivery may go out on these channels (undefined: nothing queued on an active channel). */
+  async nextDueAt(held?: ReadonlySet<string>): Promise<number | undefined> {
     let next: number | undefined;
     for (const channel of this.channels) {
-      const due = this.channelDueAt(channel);
+      if (held && !held.has(channel.id)) continue;
+      const due = dueAt(channel, await this.queue(channel, this.now()), this.now());
       if (due !== undefined && (next === undefined || due < next)) next = due;
     }
     return next;
   }
 
-  channelDueAt(channel: ChannelRuntime): number | undefined {
-    return channelDueAt(this.db, channel, this.now());
+  private queue(channel: ChannelRuntime, now: number): Promise<ChannelQueue> {
+    return this.outbox.channelQueue(channel.id, now, now - longestWindowSeconds(channel.pacing) * 1000);
   }
 
   private async drainChannel(channel: ChannelRuntime): Promise<void> {
     const log = this.opts.logger.child({ channel: channel.id });
     while (!this.stopped) {
-      if (getChannelState(this.db, channel.id).pausedReason) return;
       const now = this.now();
-      const delivery = nextDue(this.db, channel.id, now);
-      if (!delivery || allowedAt(this.db, channel, now) > now) return;
+      const queue = await this.queue(channel, now);
+      const delivery = queue.next;
+      if (queue.state.pausedReason || !delivery || allowedAt(channel, queue, now) > now) return;
 
       let adapter;
       try {
@@ -103,7 +106,7 @@ export class DeliveryWorker {
       } catch (err) {
         const reason = this.opts.redact(err instanceof Error ? err.message : String(err));
         log.error({ reason }, 'channel unavailable: its adapter could not start; retrying later');
-        blockChannel(this.db, channel.id, now + (this.opts.adapterFailureBackoffMs ?? 300_000));
+        await this.outbox.blockChannel(channel.id, now + (this.opts.adapterFailureBackoffMs ?? 300_000), 'unavailable', reason);
         return;
       }
       // Stopped while the adapter was starting: `settled()` no longer waits for a send begun now.
@@ -113,27 +116,26 @@ export class DeliveryWorker {
       if (!post) {
         const rendered = renderPost(delivery.article, channel.config, adapter.rules);
         if (!rendered.ok) {
-          failUnrenderable(this.db, delivery.id, rendered.reason, now);
-          log.error({ delivery: delivery.id, reason: rendered.reason }, 'post cannot be rendered for this platform');
-          this.emit({ delivery, state: 'failed', outcome: 'render-failed', detail: rendered.reason });
+          if (await this.outbox.failUnrenderable(delivery.id, rendered.reason, now)) {
+            log.error({ delivery: delivery.id, reason: rendered.reason }, 'post cannot be rendered for this platform');
+            this.emit({ delivery, state: 'failed', outcome: 'render-failed', detail: rendered.reason });
+          }
           continue;
         }
         post = rendered.post;
       }
+      const claim = { workerId: this.opts.workerId, now };
 
       if (channel.config.dryRun) {
-        if (recordDryRun(this.db, delivery.id, post, now) === undefined) continue;
-        const stored = delivery.rendered ?? post;
-        log.info({ delivery: delivery.id, layout: stored.layout, lengths: stored.lengths, text: stored.text }, 'dry run: rendered, not sent');
-        this.emit({ delivery, state: 'sent', outcome: 'dry-run', post: stored });
+        if ((await this.outbox.recordDryRun(delivery.id, post, claim)) === undefined) continue;
+        log.info({ delivery: delivery.id, layout: post.layout, lengths: post.lengths, text: post.text }, 'dry run: rendered, not sent');
+        this.emit({ delivery, state: 'sent', outcome: 'dry-run', post });
         continue;
       }
 
-      const attempt = claim(this.db, delivery.id, post, false, now);
-      if (attempt === undefined) continue;
-      const stored = delivery.rendered ?? post;
-
-      const sending = this.send(channel, delivery, stored, attempt, log);
+      const sending = this.outbox.claim(delivery.id, post, claim).then(async (attempt) => {
+        if (attempt !== undefined) await this.send(channel, adapter, delivery, post, attempt, log);
+      });
       this.inFlight.add(sending);
       try {
         await sending;
@@ -143,8 +145,14 @@ export class DeliveryWorker {
     }
   }
 
-  private async send(channel: ChannelRuntime, delivery: Delivery, post: RenderedPost, attempt: number, log: Logger): Promise<void> {
-    const adapter = await channel.adapter();
+  private async send(
+    channel: ChannelRuntime,
+    adapter: Awaited<ReturnType<ChannelRuntime['adapter']>>,
+    delivery: Delivery,
+    post: RenderedPost,
+    attempt: number,
+    log: Logger,
+  ): Promise<void> {
     const result = this.redactResult(
       await withTimeout(
         (signal) => adapter.send(post, { idempotencyKey: delivery.idempotencyKey, resend: delivery.resend, signal }),
@@ -153,9 +161,11 @@ export class DeliveryWorker {
     );
     const now = this.now();
     const plan = planSettlement(result, delivery.failures, channel.definition.inDoubt, this.opts.retry, now);
-    settle(this.db, delivery.id, attempt, plan.settlement, now);
-    if (plan.blockUntil !== undefined) blockChannel(this.db, channel.id, plan.blockUntil);
-    if (plan.pause !== undefined && pauseChannel(this.db, channel.id, plan.pause, now)) {
+    if (!(await this.outbox.settle(delivery.id, attempt, plan.settlement, now))) {
+      log.warn({ delivery: delivery.id, attempt, outcome: plan.settlement.outcome }, 'delivery moved on while its send was under way: recorded the attempt only');
+    }
+    if (plan.blockUntil !== undefined) await this.outbox.blockChannel(channel.id, plan.blockUntil, 'rate-limited', plan.settlement.detail);
+    if (plan.pause !== undefined && (await this.outbox.pauseChannel(channel.id, plan.pause, now))) {
       log.error(
         { reason: plan.pause },
         `channel paused: the platform refused its credentials; fix them, then run \`herald resume ${channel.id}\``,
@@ -164,7 +174,7 @@ export class DeliveryWorker {
     const s = plan.settlement;
     const remoteUrl = s.state === 'sent' ? s.remoteUrl : undefined;
     const level = s.state === 'sent' ? 'info' : s.state === 'pending' ? 'warn' : 'error';
-    log[level]({ delivery: delivery.id, attempt, outcome: s.outcome, detail: s.detail, remoteUrl }, `delivery ${s.state}`);
+    log[level]({ delivery: delivery.id, attempt, outcome: s.outcome, code: s.code, detail: s.detail, remoteUrl }, `delivery ${s.state}`);
     this.emit({ delivery, state: s.state, outcome: s.outcome, post, detail: s.detail, remoteUrl });
   }
 
@@ -181,23 +191,16 @@ export class DeliveryWorker {
  * When the channel's next queued delivery may go out: its due time, held back by the
  * channel's spacing and quotas and by any platform block (undefined: nothing queued, or paused).
  */
-export function channelDueAt(db: Db, channel: ChannelRuntime, now: number): number | undefined {
-  if (getChannelState(db, channel.id).pausedReason) return undefined;
-  const pending = earliestPending(db, channel.id);
-  if (pending === undefined) return undefined;
-  return Math.max(pending, allowedAt(db, channel, now));
+export function dueAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): number | undefined {
+  if (queue.state.pausedReason || queue.earliestDueAt === undefined) return undefined;
+  return Math.max(queue.earliestDueAt, allowedAt(channel, queue, now));
 }
 
-function allowedAt(db: Db, channel: ChannelRuntime, now: number): number {
+function allowedAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): number {
   if (channel.config.dryRun) return now;
-  const since = now - longestWindowSeconds(channel.pacing) * 1000;
   return nextAllowedAt(
     channel.pacing,
-    {
-      lastAttemptAt: lastAttemptStart(db, channel.id),
-      recentPosts: recentPostStarts(db, channel.id, since),
-      blockedUntil: getChannelState(db, channel.id).blockedUntil,
-    },
+    { lastAttemptAt: queue.lastAttemptAt, recentPosts: queue.recentPosts, blockedUntil: queue.state.blockedUntil },
     now,
   );
 }

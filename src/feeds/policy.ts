@@ -1,5 +1,7 @@
 import type { Article } from '../article.ts';
 import type { FeedConfig } from '../config/feed-schema.ts';
+import type { HttpCache } from './fetch.ts';
+import type { IngestPlan, KnownArticle } from './ledger.ts';
 
 export interface PolicyInput {
   feed: FeedConfig;
@@ -55,4 +57,72 @@ function timeOf(article: Article): number | undefined {
   if (!article.publishedAt) return undefined;
   const t = Date.parse(article.publishedAt);
   return Number.isNaN(t) ? undefined : t;
+}
+
+export interface IngestReport {
+  feedId: string;
+  firstPoll: boolean;
+  listed: number;
+  fresh: number;
+  queued: number;
+  held: number;
+  tooOld: number;
+  beyondBackfill: number;
+}
+
+export interface PollInput {
+  feed: FeedConfig;
+  /** Everything the feed lists now, in feed order. */
+  articles: Article[];
+  /** What the store already has of them. */
+  known: KnownArticle[];
+  firstPoll: boolean;
+  /** The channels that post this feed. */
+  channelIds: string[];
+  cache: HttpCache;
+  now: number;
+  nextPollAt?: number;
+}
+
+/**
+ * One poll's decision: which listed articles are new (neither their id nor their normalized
+ * link is known, and not a repeat within this poll), what the policy does with them, and the
+ * deliveries to record.
+ */
+export function planIngest(input: PollInput): { plan: IngestPlan; report: IngestReport } {
+  const { feed, articles, known, firstPoll, channelIds, now } = input;
+  const knownIds = new Set(known.map((k) => k.id));
+  const knownLinks = new Set(known.map((k) => k.linkKey));
+  const seenIds = new Set<string>();
+  const seenLinks = new Set<string>();
+  const fresh = articles.filter((a) => {
+    if (seenIds.has(a.id) || seenLinks.has(a.linkKey)) return false;
+    seenIds.add(a.id);
+    seenLinks.add(a.linkKey);
+    return !knownIds.has(a.id) && !knownLinks.has(a.linkKey);
+  });
+  const decision = applyPolicy({ feed, fresh, feedSize: articles.length, firstPoll, now });
+  const deliveries = (state: 'pending' | 'held') => channelIds.map((channelId) => ({ channelId, state, priority: 0 }));
+  const plan: IngestPlan = {
+    feedId: feed.id,
+    now,
+    cache: input.cache,
+    nextPollAt: input.nextPollAt,
+    seen: [...decision.tooOld, ...decision.beyondBackfill],
+    deliver: [
+      ...decision.post.map((article) => ({ article, deliveries: deliveries('pending') })),
+      ...decision.held.map((article) => ({ article, deliveries: deliveries('held') })),
+    ],
+  };
+  const report: IngestReport = {
+    feedId: feed.id,
+    firstPoll,
+    listed: articles.length,
+    fresh: fresh.length,
+    queued: decision.post.length,
+    held: decision.held.length,
+    tooOld: decision.tooOld.length,
+    beyondBackfill: decision.beyondBackfill.length,
+  };
+  return { plan, report };
 }

@@ -3,23 +3,24 @@ import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { FeedError } from '../errors.ts';
 import type { Redactor } from '../redact.ts';
-import type { Db } from '../store/db.ts';
-import { getFeedState, recordFeedFailure, recordFeedUnchanged } from '../store/feed-state.ts';
-import { ingest, type IngestReport } from '../store/ingest.ts';
 import { fetchFeed } from './fetch.ts';
+import type { FeedLedger } from './ledger.ts';
 import { parseFeed } from './parse.ts';
+import { planIngest, type IngestReport } from './policy.ts';
 
 export type PollResult =
   | { feedId: string; ok: true; notModified: boolean; report?: IngestReport; skipped: number }
   | { feedId: string; ok: false; error: string; failures: number; nextPollAt: number };
 
 export interface PollOptions {
-  db: Db;
+  ledger: FeedLedger;
   baseDir: string;
   userAgent: string;
   logger: Logger;
   redact: Redactor;
   now?: () => number;
+  /** The feed's next scheduled poll after a successful one (the daemon's cron); none for `once`. */
+  nextPollAt?: (feed: FeedConfig, now: number) => number | undefined;
   /** Aborts fetches under way (shutdown); an aborted poll records nothing. */
   signal?: AbortSignal;
 }
@@ -29,14 +30,15 @@ const FEED_BACKOFF_BASE_MS = 60_000;
 const FEED_BACKOFF_CAP_MS = 3_600_000;
 
 /**
- * Polls one feed: fetch (conditional GET), parse, and record the new articles with their
- * deliveries. Any failure is that feed's alone: it is recorded with a backoff and returned,
- * never thrown.
+ * Polls one feed: fetch (conditional GET), parse, look up what the store knows, decide with
+ * the pure policy, and record the decided plan in one call. Any failure is that feed's alone:
+ * it is recorded with a backoff and returned, never thrown.
  */
 export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: PollOptions): Promise<PollResult> {
   const now = opts.now ?? Date.now;
   const log = opts.logger.child({ feed: feed.id });
-  const state = getFeedState(opts.db, feed.id);
+  const { ledger } = opts;
+  const state = await ledger.feedState(feed.id);
   try {
     const fetched = await fetchFeed(feed, state.firstPolledAt === undefined ? {} : state.cache, {
       baseDir: opts.baseDir,
@@ -44,14 +46,27 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       signal: opts.signal,
     });
     if (fetched.kind === 'not-modified') {
-      await recordFeedUnchanged(opts.db, feed.id, now());
+      const at = now();
+      await ledger.recordUnchanged(feed.id, at, opts.nextPollAt?.(feed, at));
       log.debug('not modified');
       return { feedId: feed.id, ok: true, notModified: true, skipped: 0 };
     }
     await turnOfItsOwn();
     const parsed = await parseFeed(fetched.text, { id: feed.id, url: fetched.url });
+    const known = await ledger.knownArticles(feed.id, parsed.articles);
     await turnOfItsOwn();
-    const report = ingest(opts.db, feed, parsed.articles, channelIds, fetched.cache, now());
+    const at = now();
+    const { plan, report } = planIngest({
+      feed,
+      articles: parsed.articles,
+      known,
+      firstPoll: state.firstPolledAt === undefined,
+      channelIds,
+      cache: fetched.cache,
+      now: at,
+      nextPollAt: opts.nextPollAt?.(feed, at),
+    });
+    await ledger.record(plan);
     log.info({ ...report, skippedItems: parsed.skipped }, 'polled');
     if (report.held > 0) {
       log.warn(
@@ -66,8 +81,10 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       err instanceof FeedError ? err.message : `feed ${feed.id}: unexpected failure: ${err instanceof Error ? err.message : String(err)}`,
     );
     const failures = state.failures + 1;
-    const nextPollAt = now() + Math.min(FEED_BACKOFF_CAP_MS, FEED_BACKOFF_BASE_MS * 2 ** (failures - 1));
-    recordFeedFailure(opts.db, feed.id, message, now(), nextPollAt);
+    const at = now();
+    const backoff = at + Math.min(FEED_BACKOFF_CAP_MS, FEED_BACKOFF_BASE_MS * 2 ** (failures - 1));
+    const nextPollAt = Math.max(backoff, opts.nextPollAt?.(feed, at) ?? 0);
+    await ledger.recordFailure(feed.id, message, at, nextPollAt);
     log.error({ error: message, failures, nextPollAt: new Date(nextPollAt).toISOString() }, 'poll failed');
     return { feedId: feed.id, ok: false, error: message, failures, nextPollAt };
   }

@@ -34,8 +34,8 @@ export interface WorkerLeases {
    */
   claimFeeds(workerId: string, feedIds: string[], now: number, opts: { dueOnly: boolean; limit: number }): Promise<string[]>;
   releaseFeed(workerId: string, feedId: string): Promise<void>;
-  /** The earliest next poll time among these feeds (undefined: one has never been polled, so now). */
-  nextPollAt(feedIds: string[]): Promise<number | undefined>;
+  /** The earliest next poll time among these feeds that no live worker is polling (undefined: one was never polled, so now; Infinity: none is free). */
+  nextPollAt(feedIds: string[], now: number): Promise<number | undefined>;
   /**
    * Takes (or keeps) channel leases: at most a fair share of `channelIds` among the live workers.
    * Returns the channels this worker now sends for.

@@ -105,7 +105,7 @@ describe('herald once against loopback X and Telegram', () => {
     expect(history.stdout).toMatch(/\[telegram-main\] sent: ".*" → https:\/\/t\.me\/astanatimes_test\/\d+/);
     expect(history.stdout).toContain(itemLink(7));
     const status = await herald(['status', '--config', ws.config], { env });
-    expect(status.stdout).toMatch(/Deliveries: 0 held, 0 pending, 0 sending, 14 sent, 0 failed, 0 in-doubt, 0 skipped/);
+    expect(status.stdout).toMatch(/Deliveries: 0 held, 0 review, 0 pending, 0 sending, 14 sent, 0 failed, 0 in-doubt, 0 skipped, 0 expired/);
     for (const secret of Object.values(env)) {
       expect(history.stdout + status.stdout).not.toContain(secret);
     }

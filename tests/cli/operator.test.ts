@@ -51,7 +51,7 @@ describe('operator commands', () => {
     expect(flood.code).toBe(0);
     expect(flood.stdout).toMatch(/12 HELD by the flood guard \(herald release astanatimes \| herald skip --held\)/);
     const status = await run('status');
-    expect(status.stdout).toMatch(/Deliveries: 24 held, 0 pending, 0 sending, 4 sent/);
+    expect(status.stdout).toMatch(/Deliveries: 24 held, 0 review, 0 pending, 0 sending, 4 sent/);
     expect(status.stdout).toContain('Held by the flood guard');
 
     const release = await run('release', 'astanatimes');

@@ -10,15 +10,13 @@ import { adapters } from '../../adapters/index.ts';
 import { channelSchemaFor, type ChannelConfig } from '../../src/config/schema.ts';
 import { DEFAULT_RETRY_POLICY } from '../../src/delivery/backoff.ts';
 import { channelRuntimes } from '../../src/delivery/channels.ts';
-import { channelDueAt, DeliveryWorker } from '../../src/delivery/worker.ts';
+import { DeliveryWorker } from '../../src/delivery/worker.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { configSchema } from '../../src/cli/context.ts';
 import type { RenderedPost } from '../../src/platform.ts';
 import { makeRedactor } from '../../src/redact.ts';
-import { openDb } from '../../src/store/db.ts';
-import { listDeliveries } from '../../src/store/deliveries.ts';
-import { ingest } from '../../src/store/ingest.ts';
-import { claim, settle } from '../../src/store/outbox.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { ingest, memoryStore } from '../helpers/store.ts';
 import { article, feed } from '../helpers/articles.ts';
 import { rssFeed } from '../helpers/feed-xml.ts';
 import { herald, workspace } from '../helpers/herald-cli.ts';
@@ -102,14 +100,14 @@ describe.concurrent('pacing kept across processes (herald once, X fake)', () => 
     expect(expectNextDue(second.stdout, 24 * HOUR, /^24 h$/)).toBe(due);
     expect(stories(capped)).toEqual([1, 2]);
 
-    const db = openDb(ws.store);
+    const store = SqliteStore.open(ws.store);
     try {
-      expect(listDeliveries(db, { states: ['pending'] }).map((d) => [d.article.link.match(/story-(\d+)/)?.[1], d.attempts])).toEqual([
+      expect((await store.deliveries({ states: ['pending'] })).map((d) => [d.article.link.match(/story-(\d+)/)?.[1], d.attempts])).toEqual([
         ['4', 0],
         ['3', 0],
       ]);
     } finally {
-      db.close();
+      await store.close();
     }
   }, CLI_TIMEOUT_MS);
 
@@ -125,12 +123,13 @@ describe.concurrent('pacing kept across processes (herald once, X fake)', () => 
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/done: nothing to send\n/);
     expect(stories(spaced)).toEqual([11]);
-    const db = openDb(ws.store);
+    const store = SqliteStore.open(ws.store);
     try {
       const [runtime] = channelRuntimes(loadConfig(ws.config, configSchema, env).config.channels, adapters, pino({ level: 'silent' }), true);
-      expect(channelDueAt(db, runtime!, Date.now())).toBe(due);
+      const worker = new DeliveryWorker(store, [runtime!], { workerId: 'w', logger: pino({ level: 'silent' }), redact: makeRedactor([]), retry: DEFAULT_RETRY_POLICY, sendTimeoutMs: 10_000 });
+      expect(await worker.nextDueAt()).toBe(due);
     } finally {
-      db.close();
+      await store.close();
     }
 
     const status = await herald(['status', '--config', ws.config], { env });
@@ -148,7 +147,7 @@ function sentPost(text: string): RenderedPost {
 
 describe("Telegram's 20 posts a minute, from the store", () => {
   it('with 20 posts in the last minute, the next is due when the oldest leaves the window, then the next oldest', async () => {
-    const db = openDb(':memory:');
+    const db = memoryStore();
     const channel = channelSchemaFor(adapters.telegram!).parse({
       id: 'tg-main',
       platform: 'telegram',
@@ -159,18 +158,19 @@ describe("Telegram's 20 posts a minute, from the store", () => {
     const logger = pino({ level: 'silent' });
     const channels = channelRuntimes([channel], adapters, logger);
     const articles = Array.from({ length: 22 }, (_, i) => article(i + 1, { publishedAt: new Date(NOW - (60 - i) * 60_000).toISOString() }));
-    expect(ingest(db, feed({ backfill: 22 }), articles, ['tg-main'], {}, NOW - 60 * 60_000).queued).toBe(22);
+    expect((await ingest(db, feed({ backfill: 22 }), articles, ['tg-main'], {}, NOW - 60 * 60_000)).queued).toBe(22);
 
     // Twenty posts, 2 s apart, the oldest 50 s ago.
-    const queue = listDeliveries(db, { channelId: 'tg-main' }).reverse();
+    const queue = (await db.deliveries({ channelId: 'tg-main' })).reverse();
     const starts = Array.from({ length: 20 }, (_, i) => NOW - 50_000 + i * 2000);
-    queue.slice(0, 20).forEach((d, i) => {
-      const n = claim(db, d.id, sentPost(`post ${i}`), false, starts[i]!)!;
-      settle(db, d.id, n, { state: 'sent', outcome: 'sent', remoteId: String(i) }, starts[i]! + 300);
-    });
+    for (const [i, d] of queue.slice(0, 20).entries()) {
+      const n = (await db.claim(d.id, sentPost(`post ${i}`), { workerId: 'w', now: starts[i]! }))!;
+      await db.settle(d.id, n, { state: 'sent', outcome: 'sent', remoteId: String(i) }, starts[i]! + 300);
+    }
 
     let clock = NOW;
     const worker = new DeliveryWorker(db, channels, {
+      workerId: 'w',
       logger,
       redact: makeRedactor([BOT_TOKEN]),
       retry: DEFAULT_RETRY_POLICY,
@@ -178,8 +178,7 @@ describe("Telegram's 20 posts a minute, from the store", () => {
       now: () => clock,
     });
     try {
-      expect(worker.channelDueAt(channels[0]!)).toBe(starts[0]! + 60_000);
-      expect(worker.nextDueAt()).toBe(starts[0]! + 60_000);
+      expect(await worker.nextDueAt()).toBe(starts[0]! + 60_000);
       await worker.drain();
       expect(telegram.messages).toEqual([]);
 
@@ -191,14 +190,14 @@ describe("Telegram's 20 posts a minute, from the store", () => {
       await worker.drain();
       expect(telegram.messages.map((m) => m.text.match(/story-(\d+)/)?.[1])).toEqual(['21']);
       // Twenty in the window again: the next place opens when the second-oldest leaves it.
-      expect(worker.nextDueAt()).toBe(starts[1]! + 60_000);
+      expect(await worker.nextDueAt()).toBe(starts[1]! + 60_000);
       clock = starts[1]! + 60_000;
       await worker.drain();
       expect(telegram.messages.map((m) => m.text.match(/story-(\d+)/)?.[1])).toEqual(['21', '22']);
-      expect(worker.nextDueAt()).toBeUndefined();
+      expect(await worker.nextDueAt()).toBeUndefined();
     } finally {
       await Promise.all(channels.map((c) => c.close()));
-      db.close();
+      await db.close();
     }
   });
 });

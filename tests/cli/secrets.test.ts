@@ -275,7 +275,7 @@ describe('canary secrets never appear', () => {
 
   it('in `status` and `history`', async () => {
     const [status, history] = await Promise.all([cli(['status', '--config', ws.config]), cli(['history', '--config', ws.config])]);
-    expect(status.code).toBe(0);
+    expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/x-main \(x\): 1 queued, next due .* — PAUSED: X refused the credentials \(HTTP 401/);
     expect(status.stdout).toMatch(/Failed .*:\n {2}#\d+ \[telegram-bad-chat\]/);
     expect(status.stdout).toMatch(/In doubt: .*:\n {2}#\d+ \[facebook\]/);

@@ -133,7 +133,7 @@ function readStore(file: string): { deliveries: DeliveryRow[]; locks: number } {
          FROM deliveries d ORDER BY d.id`,
       )
       .all() as DeliveryRow[];
-    const locks = (db.prepare('SELECT COUNT(*) AS n FROM worker_lock').get() as { n: number }).n;
+    const locks = (db.prepare('SELECT COUNT(*) AS n FROM workers').get() as { n: number }).n;
     return { deliveries, locks };
   } finally {
     db.close();
@@ -267,10 +267,10 @@ describe('herald run stopped by a signal', () => {
     });
 
     const status = await herald(['status', '--config', ws.config]);
-    expect(status.code).toBe(0);
+    expect(status.code).toBe(1);
     expect(status.stdout).toContain(
       'In doubt: may or may not be on the platform; check, then `herald retry ID` or `herald skip ID`:\n' +
-        `  #2 [telegram-main] "${TITLE}" — interrupted mid-send: the post may or may not be on the platform; check the channel, then \`herald retry ID\` to send it or \`herald skip ID\`\n`,
+        `  #2 [telegram-main] "${TITLE}" — interrupted mid-send: the process stopped before the answer was recorded; the post may or may not be on the platform\n`,
     );
   });
 

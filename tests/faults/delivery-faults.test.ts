@@ -16,10 +16,11 @@ import { DeliveryWorker, type DeliveryEvent } from '../../src/delivery/worker.ts
 import { defineAdapter, type AdapterDefinition } from '../../src/platform.ts';
 import { makeRedactor } from '../../src/redact.ts';
 import { codePoints } from '../../src/render/count.ts';
-import { getChannelState, resumeChannel } from '../../src/store/channel-state.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
-import { attemptsOf, getDelivery, listDeliveries, type Delivery } from '../../src/store/deliveries.ts';
-import { ingest } from '../../src/store/ingest.ts';
+import type { Delivery } from '../../src/delivery/types.ts';
+import type { Db } from '../../src/store/sqlite/db.ts';
+import * as operator from '../../src/store/sqlite/operator.ts';
+import * as read from '../../src/store/sqlite/read-model.ts';
+import { ingest, memoryStore } from '../helpers/store.ts';
 import { article, feed } from '../helpers/articles.ts';
 import { startFake } from '../helpers/http-fake.ts';
 import { startXFake, xProblem, xRateLimited, type XFake } from '../fakes/x-api.ts';
@@ -135,20 +136,28 @@ interface RigOptions {
   sendTimeoutMs?: number;
 }
 
+// Synchronous reads of the SQLite store's own queries, for assertions.
+const getChannelState = (db: Db, id: string) => read.channelStates(db).find((c) => c.id === id) ?? { id };
+const attemptsOf = (db: Db, id: number) => read.attempts(db, [id]).get(id)!;
+const getDelivery = (db: Db, id: number) => read.delivery(db, id);
+const resumeChannel = (db: Db, id: string) => operator.resume(db, id).code === 'done';
+
 /** A store with `articles` new articles queued for every channel, and a worker over it logging into an array. */
-function rig(configs: ChannelConfig[], opts: RigOptions = {}): Rig {
+async function rig(configs: ChannelConfig[], opts: RigOptions = {}): Promise<Rig> {
   const now = opts.now ?? Date.now;
   const start = now();
-  const db = openDb(':memory:');
+  const store = memoryStore();
+  const db = store.db;
   const lines: string[] = [];
   const logger = pino({ level: 'debug', base: undefined }, { write: (line: string) => void lines.push(line) });
   const channels = channelRuntimes(configs, allAdapters, logger);
   const events: DeliveryEvent[] = [];
   const count = opts.articles ?? 2;
   const fresh = Array.from({ length: count }, (_, i) => article(i + 1, { publishedAt: new Date(start - (count - i) * 60_000).toISOString() }));
-  const report = ingest(db, feed({ backfill: count }), fresh, configs.map((c) => c.id), {}, start);
+  const report = await ingest(store, feed({ backfill: count }), fresh, configs.map((c) => c.id), {}, start);
   expect(report.queued).toBe(count);
-  const worker = new DeliveryWorker(db, channels, {
+  const worker = new DeliveryWorker(store, channels, {
+    workerId: 'worker-1',
     logger,
     redact: makeRedactor([...Object.values(X_KEYS), BOT_TOKEN, MASTODON_TOKEN, FLAKY_SECRET]),
     retry: opts.retry ?? DEFAULT_RETRY_POLICY,
@@ -168,7 +177,7 @@ function rig(configs: ChannelConfig[], opts: RigOptions = {}): Rig {
     get logs() {
       return lines.map((l) => JSON.parse(l) as LogLine);
     },
-    deliveries: (channelId) => listDeliveries(db, { channelId }).reverse(),
+    deliveries: (channelId) => read.deliveries(db, { channelId }).reverse(),
   };
 }
 
@@ -192,7 +201,7 @@ async function timed(drain: () => Promise<void>): Promise<{ before: number; afte
 }
 
 /** A rate-limited delivery: pending, due when the channel unblocks, no failure counted, one 'rate-limited' attempt logged once. */
-function expectRateLimited(r: Rig, channelId: string, blockedBetween: [number, number]): void {
+async function expectRateLimited(r: Rig, channelId: string, blockedBetween: [number, number]): Promise<void> {
   const [first, second] = r.deliveries(channelId);
   const { blockedUntil, pausedReason } = getChannelState(r.db, channelId);
   expect(pausedReason).toBeUndefined();
@@ -205,7 +214,7 @@ function expectRateLimited(r: Rig, channelId: string, blockedBetween: [number, n
   const warned = logsAbout(r, 'delivery pending').filter((l) => l.channel === channelId);
   expect(warned).toEqual([expect.objectContaining({ level: WARN, delivery: first!.id, outcome: 'rate-limited' })]);
   // And the channel's due time is the block, for `once` and the daemon to wait on.
-  expect(r.worker.channelDueAt(r.channels.find((c) => c.id === channelId)!)).toBe(blockedUntil);
+  expect(await r.worker.nextDueAt(new Set([channelId]))).toBe(blockedUntil);
 }
 
 describe('delivery fault matrix', () => {
@@ -214,9 +223,9 @@ describe('delivery fault matrix', () => {
     const { fake: discord, channel: bystander } = await discordFake();
     const reset = Math.floor(Date.now() / 1000) + 15 * 60;
     x.respondNext(() => xRateLimited({ reset }));
-    const r = rig([channel, bystander]);
+    const r = await rig([channel, bystander]);
     const { before, after } = await timed(() => r.worker.drain());
-    expectRateLimited(r, 'x-main', [reset * 1000, reset * 1000 + (after - before)]);
+    await expectRateLimited(r, 'x-main', [reset * 1000, reset * 1000 + (after - before)]);
     expect(Math.abs(getChannelState(r.db, 'x-main').blockedUntil! - reset * 1000)).toBeLessThanOrEqual(1000);
     expect(r.deliveries('x-main')[0]!.lastError).toBe('X rate limit reached: Too Many Requests');
     expect(x.tweets).toEqual([]);
@@ -229,9 +238,9 @@ describe('delivery fault matrix', () => {
     const nowS = Math.floor(Date.now() / 1000);
     const dayReset = nowS + 20 * 3600;
     x.respondNext(() => xRateLimited({ reset: nowS + 600, remaining: 57, userDay: { limit: 17, remaining: 0, reset: dayReset } }));
-    const r = rig([channel, bystander]);
+    const r = await rig([channel, bystander]);
     const { before, after } = await timed(() => r.worker.drain());
-    expectRateLimited(r, 'x-main', [dayReset * 1000, dayReset * 1000 + (after - before)]);
+    await expectRateLimited(r, 'x-main', [dayReset * 1000, dayReset * 1000 + (after - before)]);
     expect(Math.abs(getChannelState(r.db, 'x-main').blockedUntil! - dayReset * 1000)).toBeLessThanOrEqual(1000);
     expectUntouched(r, discord);
   });
@@ -240,9 +249,9 @@ describe('delivery fault matrix', () => {
     const { fake: x, channel } = await xFake();
     const { fake: discord, channel: bystander } = await discordFake();
     x.respondNext(() => xRateLimited({ reset: Math.floor(Date.now() / 1000) - 60 }));
-    const r = rig([channel, bystander]);
+    const r = await rig([channel, bystander]);
     const { before, after } = await timed(() => r.worker.drain());
-    expectRateLimited(r, 'x-main', [before + MIN_RATE_LIMIT_WAIT_MS, after + MIN_RATE_LIMIT_WAIT_MS]);
+    await expectRateLimited(r, 'x-main', [before + MIN_RATE_LIMIT_WAIT_MS, after + MIN_RATE_LIMIT_WAIT_MS]);
     expect(x.fake.requests.filter((q) => q.path === '/2/tweets')).toHaveLength(1);
     expectUntouched(r, discord);
   });
@@ -251,9 +260,9 @@ describe('delivery fault matrix', () => {
     const { fake: telegram, channel } = await telegramFake();
     const { fake: discord, channel: bystander } = await discordFake();
     telegram.respondNext(() => telegramError(429, 'Too Many Requests: retry after 7', { retry_after: 7 }));
-    const r = rig([channel, bystander]);
+    const r = await rig([channel, bystander]);
     const { before, after } = await timed(() => r.worker.drain());
-    expectRateLimited(r, 'tg-main', [before + 7000, after + 7000]);
+    await expectRateLimited(r, 'tg-main', [before + 7000, after + 7000]);
     expect(r.deliveries('tg-main')[0]!.lastError).toBe('Telegram rate limit reached: Too Many Requests: retry after 7');
     expect(telegram.messages).toEqual([]);
     expectUntouched(r, discord);
@@ -268,9 +277,9 @@ describe('delivery fault matrix', () => {
       headers: { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset.toISOString() },
       body: { error: 'Too many requests' },
     }));
-    const r = rig([channel, bystander]);
+    const r = await rig([channel, bystander]);
     const { before, after } = await timed(() => r.worker.drain());
-    expectRateLimited(r, 'md-main', [reset.getTime(), reset.getTime() + (after - before)]);
+    await expectRateLimited(r, 'md-main', [reset.getTime(), reset.getTime() + (after - before)]);
     expect(r.deliveries('md-main')[0]!.lastError).toBe('Mastodon HTTP 429: Too many requests');
     expect(mastodon.posts).toEqual([]);
     expectUntouched(r, discord);
@@ -284,7 +293,7 @@ describe('delivery fault matrix', () => {
       headers: { 'retry-after': '13' },
       body: { message: 'You are being rate limited.', retry_after: 12.345, global: false },
     }));
-    const r = rig([channel, bystander]);
+    const r = await rig([channel, bystander]);
     const { before, after } = await timed(() => r.worker.drain());
     const [first] = r.deliveries('dc-main');
     expect(getChannelState(r.db, 'dc-main').blockedUntil).toBeGreaterThanOrEqual(before + 12_345);
@@ -303,7 +312,7 @@ describe('delivery fault matrix', () => {
     const policy = DEFAULT_RETRY_POLICY;
     for (let i = 0; i < policy.maxFailures; i++) x.respondNext(() => xProblem(503, 'Service Unavailable', 'Service Unavailable'));
     let clock = Date.now();
-    const r = rig([channel, bystander], { articles: 1, now: () => clock });
+    const r = await rig([channel, bystander], { articles: 1, now: () => clock });
     const tweetRequests = () => x.fake.requests.filter((q) => q.path === '/2/tweets').length;
     const id = r.deliveries('x-main')[0]!.id;
     let previousDue = clock;
@@ -345,7 +354,7 @@ describe('delivery fault matrix', () => {
     const { fake: x, channel } = await xFake();
     const { fake: mastodon, channel: bystander } = await mastodonFake();
     x.respondNext(() => xProblem(401, 'Unauthorized', 'Unauthorized'));
-    const r = rig([channel, bystander], { articles: 3 });
+    const r = await rig([channel, bystander], { articles: 3 });
     await r.worker.drain();
     await r.worker.drain();
 
@@ -363,7 +372,7 @@ describe('delivery fault matrix', () => {
     ]);
     expect(attemptsOf(r.db, r.deliveries('x-main')[0]!.id).map((a) => a.outcome)).toEqual(['auth']);
     expect(x.fake.requests.filter((q) => q.path === '/2/tweets')).toHaveLength(1);
-    expect(r.worker.channelDueAt(r.channels[0]!)).toBeUndefined();
+    expect(await r.worker.nextDueAt(new Set([r.channels[0]!.id]))).toBeUndefined();
     expect(r.deliveries('md-main').map((d) => d.state)).toEqual(['sent', 'sent', 'sent']);
     expect(mastodon.posts).toHaveLength(3);
 
@@ -380,7 +389,7 @@ describe('delivery fault matrix', () => {
     const { fake: discord, channel: bystander } = await discordFake();
     telegram.respondNext(() => 'hang');
     let clock = Date.now();
-    const r = rig([channel, bystander], { articles: 1, now: () => clock, sendTimeoutMs: 500 });
+    const r = await rig([channel, bystander], { articles: 1, now: () => clock, sendTimeoutMs: 500 });
     await r.worker.drain();
     const [d] = r.deliveries('tg-main');
     expect(d).toMatchObject({ state: 'in_doubt', attempts: 1, resend: false, lastError: 'no answer within 1 s' });
@@ -409,7 +418,7 @@ describe('delivery fault matrix', () => {
       return 'hang';
     });
     let clock = Date.now();
-    const r = rig([channel, bystander], { articles: 1, now: () => clock, sendTimeoutMs: 500 });
+    const r = await rig([channel, bystander], { articles: 1, now: () => clock, sendTimeoutMs: 500 });
     await r.worker.drain();
     expect((await actedOn)?.status).toBe(200);
     const [d] = r.deliveries('md-main');
@@ -436,7 +445,7 @@ describe('delivery fault matrix', () => {
     const { fake: discord, channel: bystander } = await discordFake();
     telegram.respondNext(() => telegramError(400, 'Bad Request: chat not found'));
     let clock = Date.now();
-    const r = rig([channel, bystander], { now: () => clock });
+    const r = await rig([channel, bystander], { now: () => clock });
     await r.worker.drain();
     const [first, second] = r.deliveries('tg-main');
     expect(first).toMatchObject({ state: 'failed', attempts: 1, lastError: 'Telegram refused the post (400): Bad Request: chat not found' });
@@ -459,7 +468,7 @@ describe('delivery fault matrix', () => {
     const { fake: discord, channel: bystander } = await discordFake();
     const channel = config({ id: 'x-main', platform: 'x', apiRoot: deadRoot, auth: X_KEYS });
     const clock = Date.now();
-    const r = rig([channel, bystander], { now: () => clock });
+    const r = await rig([channel, bystander], { now: () => clock });
     await r.worker.drain();
     const [first, second] = r.deliveries('x-main');
     expect(first).toMatchObject({ state: 'pending', attempts: 1, failures: 1, resend: false });
@@ -477,7 +486,7 @@ describe('delivery fault matrix', () => {
     const { fake: discord, channel: bystander } = await discordFake();
     const channel = config({ id: 'flaky-main', platform: 'flaky', auth: { token: FLAKY_SECRET } });
     const clock = Date.now();
-    const r = rig([channel, bystander], { articles: 1, now: () => clock });
+    const r = await rig([channel, bystander], { articles: 1, now: () => clock });
     await r.worker.drain();
     await r.worker.drain();
     const [d] = r.deliveries('flaky-main');
@@ -495,7 +504,7 @@ describe('delivery fault matrix', () => {
   it('a post that cannot fit: failed "render-failed" with the reason, no attempt made', async () => {
     const { fake: discord, channel: bystander } = await discordFake();
     const channel = config({ id: 'tiny-main', platform: 'tiny' });
-    const r = rig([channel, bystander]);
+    const r = await rig([channel, bystander]);
     await r.worker.drain();
     const tiny = r.deliveries('tiny-main');
     const reasons = tiny.map((d) => `cannot fit: layout "text" has no room for the title (link alone is ${d.article.link.length} chars, limit 10)`);

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { openDb } from '../../src/store/db.ts';
 import { pollFeeds } from '../../src/scheduler/cycle.ts';
-import { getFeedState } from '../../src/store/feed-state.ts';
-import { listDeliveries } from '../../src/store/deliveries.ts';
+import { memoryStore } from '../helpers/store.ts';
 import { makeRedactor } from '../../src/redact.ts';
 import type { ChannelRuntime } from '../../src/delivery/channels.ts';
 import { startFake, type HttpFake } from '../helpers/http-fake.ts';
@@ -113,14 +111,14 @@ describe('feed faults are isolated to their feed', () => {
   for (const fault of faults) {
     it(fault.name, async () => {
       fault.setup(server);
-      const db = openDb(':memory:');
+      const db = memoryStore();
       const channels = [{ id: 'console', config: { feeds: undefined } } as unknown as ChannelRuntime];
       const feeds = [
         feed({ id: 'bad', url: `${server.url}${fault.path}`, backfill: 10, maxAgeHours: 1e6, timeoutSeconds: fault.timeoutSeconds ?? 30 }),
         feed({ id: 'good', url: `${server.url}/good`, backfill: 10, maxAgeHours: 1e6 }),
       ];
       const [bad, healthy] = await pollFeeds(feeds, channels, {
-        db,
+        ledger: db,
         baseDir: process.cwd(),
         userAgent: 'Herald-test',
         logger: pino({ level: 'silent' }),
@@ -132,12 +130,12 @@ describe('feed faults are isolated to their feed', () => {
         const error = bad!.ok ? '' : bad!.error;
         expect(error).toMatch(fault.expectError);
         expect(error).toContain('bad');
-        const state = getFeedState(db, 'bad');
+        const state = await db.feedState('bad');
         expect(state).toMatchObject({ failures: 1, lastError: error });
         expect(state.nextPollAt).toBeGreaterThan(Date.now());
       } else {
         expect(bad).toMatchObject({ ok: true, report: { queued: fault.expectArticles } });
-        const titles = listDeliveries(db).filter((d) => d.feedId === 'bad').map((d) => d.article.title);
+        const titles = (await db.deliveries()).filter((d) => d.feedId === 'bad').map((d) => d.article.title);
         expect(titles.join(' ')).not.toMatch(/\uFFFD|[\u0000-\u0008]/);
       }
     });

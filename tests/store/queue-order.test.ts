@@ -5,13 +5,10 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RenderedPost } from '../../src/platform.ts';
-import { openDb, type Db } from '../../src/store/db.ts';
-import { nextDue } from '../../src/store/deliveries.ts';
-import { ingest } from '../../src/store/ingest.ts';
-import { migrations } from '../../src/store/migrations.ts';
-import { releaseFeed } from '../../src/store/operator.ts';
-import { recordDryRun } from '../../src/store/outbox.ts';
+import { migrations } from '../../src/store/sqlite/migrations.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { article, feed } from '../helpers/articles.ts';
+import { ingest, memoryStore } from '../helpers/store.ts';
 
 const NOW = Date.UTC(2024, 4, 21);
 const MINUTE = 60_000;
@@ -37,15 +34,20 @@ function schema1Order(db: Database.Database, channelId: string, now: number): nu
     .map((r) => r.id);
 }
 
-/** Delivery ids in the order nextDue hands them out, each recorded as a dry run to move on. */
-function drain(db: Db, channelId: string, now: number): number[] {
+const nextDue = async (store: SqliteStore, channelId: string, now: number) => (await store.channelQueue(channelId, now, 0)).next;
+
+/** Delivery ids in the order the queue hands them out, each recorded as a dry run to move on. */
+async function drain(store: SqliteStore, channelId: string, now: number): Promise<number[]> {
   const order: number[] = [];
-  for (let d = nextDue(db, channelId, now); d; d = nextDue(db, channelId, now)) {
+  for (let d = await nextDue(store, channelId, now); d; d = await nextDue(store, channelId, now)) {
     order.push(d.id);
-    expect(recordDryRun(db, d.id, post, now)).toBe(1);
+    expect(await store.recordDryRun(d.id, post, { workerId: 'w', now })).toBe(1);
   }
   return order;
 }
+
+const V1_COLUMNS = ['id', 'article_pk', 'channel_id', 'state', 'idempotency_key', 'attempts', 'failures', 'resend', 'due_at', 'created_at', 'settled_at', 'rendered', 'dry_run', 'remote_id', 'remote_url', 'last_error'];
+const v1Columns = (row: Record<string, unknown>) => Object.fromEntries(V1_COLUMNS.map((c) => [c, row[c]]));
 
 interface V1Article {
   pk: number;
@@ -86,8 +88,8 @@ function schema1Store(articles: V1Article[], deliveries: V1Delivery[]): string {
   return file;
 }
 
-describe('schema 2: the queue order kept on each delivery', () => {
-  it('migrates a schema-1 store with data: rows kept, order_at backfilled, the same queue order', () => {
+describe('schema 2 and on: the queue order kept on each delivery', () => {
+  it('migrates a schema-1 store with data: rows kept, order_at backfilled, the same queue order', async () => {
     const articles: V1Article[] = [
       { pk: 1, publishedAt: NOW - 30 * MINUTE, seenAt: NOW - 5 * MINUTE },
       { pk: 2, publishedAt: NOW - 90 * MINUTE, seenAt: NOW - 5 * MINUTE },
@@ -107,11 +109,12 @@ describe('schema 2: the queue order kept on each delivery', () => {
     const articlesBefore = before.prepare('SELECT * FROM articles ORDER BY pk').all();
     before.close();
 
-    const db = openDb(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
-    expect(db.prepare('SELECT * FROM articles ORDER BY pk').all()).toEqual(articlesBefore);
+    const store = SqliteStore.open(file);
+    const db = store.db;
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.prepare<[], Record<string, unknown>>('SELECT * FROM articles ORDER BY pk').all().map(({ content_hash: _, ...v1 }) => v1)).toEqual(articlesBefore);
     const rowsAfter = db.prepare<[], Record<string, unknown>>('SELECT * FROM deliveries ORDER BY id').all();
-    expect(rowsAfter.map(({ order_at: _, ...v1 }) => v1)).toEqual(rowsBefore);
+    expect(rowsAfter.map(v1Columns)).toEqual(rowsBefore);
     expect(rowsAfter.map((r) => [r.article_pk, r.order_at])).toEqual([
       [1, NOW - 30 * MINUTE],
       [2, NOW - 90 * MINUTE],
@@ -123,12 +126,12 @@ describe('schema 2: the queue order kept on each delivery', () => {
       [5, NOW - 120 * MINUTE],
     ]);
     // Oldest first; articles 3 (seen, no date) and 4 (published) tie at the same minute: lower pk first.
-    expect(drain(db, 'x', NOW).map((id) => rowsAfter[id - 1]!.article_pk)).toEqual([5, 2, 3, 4, 1]);
-    expect(drain(db, 'tg', NOW).map((id) => rowsAfter[id - 1]!.article_pk)).toEqual([1]);
-    db.close();
+    expect((await drain(store, 'x', NOW)).map((id) => rowsAfter[id - 1]!.article_pk)).toEqual([5, 2, 3, 4, 1]);
+    expect((await drain(store, 'tg', NOW)).map((id) => rowsAfter[id - 1]!.article_pk)).toEqual([1]);
+    await store.close();
   });
 
-  it('a migrated store hands out its queue in the order schema 1 did', () => {
+  it('a migrated store hands out its queue in the order schema 1 did', async () => {
     const time = fc.integer({ min: 0, max: 20 }).map((m) => NOW - m * MINUTE);
     const store = fc
       .array(fc.record({ publishedAt: fc.option(time, { nil: null }), seenAt: time }), { minLength: 1, maxLength: 25 })
@@ -150,24 +153,24 @@ describe('schema 2: the queue order kept on each delivery', () => {
         articles,
         deliveries: deliveries.filter((d, i) => deliveries.findIndex((e) => e.articlePk === d.articlePk && e.channelId === d.channelId) === i),
       }));
-    fc.assert(
-      fc.property(store, ({ articles, deliveries }) => {
+    await fc.assert(
+      fc.asyncProperty(store, async ({ articles, deliveries }) => {
         const file = schema1Store(articles, deliveries);
         const v1 = new Database(file, { readonly: true });
         const expected = { x: schema1Order(v1, 'x', NOW), tg: schema1Order(v1, 'tg', NOW) };
         v1.close();
-        const db = openDb(file);
+        const migrated = SqliteStore.open(file);
         try {
-          expect({ x: drain(db, 'x', NOW), tg: drain(db, 'tg', NOW) }).toEqual(expected);
+          expect({ x: await drain(migrated, 'x', NOW), tg: await drain(migrated, 'tg', NOW) }).toEqual(expected);
         } finally {
-          db.close();
+          await migrated.close();
         }
       }),
       { numRuns: 25 },
     );
   });
 
-  it('a new store hands out what ingest queued in the order schema 1 did', () => {
+  it('a new store hands out what ingest queued in the order schema 1 did', async () => {
     const publishedAt = fc.oneof(
       fc.integer({ min: -5, max: 5 }).map((m) => new Date(NOW + m * MINUTE).toISOString()),
       fc.constant(undefined),
@@ -177,31 +180,31 @@ describe('schema 2: the queue order kept on each delivery', () => {
       at: fc.integer({ min: 0, max: 5 }).map((m) => NOW + m * MINUTE),
       items: fc.array(publishedAt, { minLength: 1, maxLength: 6 }),
     });
-    fc.assert(
-      fc.property(fc.array(poll, { minLength: 1, maxLength: 5 }), (polls) => {
-        const db = openDb(':memory:');
+    await fc.assert(
+      fc.asyncProperty(fc.array(poll, { minLength: 1, maxLength: 5 }), async (polls) => {
+        const store = memoryStore();
         let n = 0;
         const lastAt = Math.max(...polls.map((p) => p.at));
         for (const { at, items } of polls) {
           const batch = items.map((published) => article(++n, { publishedAt: published }));
-          ingest(db, feed({ backfill: 10, maxAgeHours: 24 }), batch, ['x', 'tg'], {}, at);
-          releaseFeed(db, 'astanatimes', at);
+          await ingest(store, feed({ backfill: 10, maxAgeHours: 24 }), batch, ['x', 'tg'], {}, at);
+          await store.release('astanatimes', at);
         }
-        const expected = { x: schema1Order(db, 'x', lastAt), tg: schema1Order(db, 'tg', lastAt) };
+        const expected = { x: schema1Order(store.db, 'x', lastAt), tg: schema1Order(store.db, 'tg', lastAt) };
         expect(expected.x).toHaveLength(n);
-        expect({ x: drain(db, 'x', lastAt), tg: drain(db, 'tg', lastAt) }).toEqual(expected);
-        db.close();
+        expect({ x: await drain(store, 'x', lastAt), tg: await drain(store, 'tg', lastAt) }).toEqual(expected);
+        await store.close();
       }),
       { numRuns: 60 },
     );
   });
 
-  it('a delivery not yet due is passed over for the next one in order, and comes first once due', () => {
-    const db = openDb(':memory:');
-    ingest(db, feed({ backfill: 3 }), [article(3), article(2), article(1)], ['x'], {}, NOW);
-    const oldest = nextDue(db, 'x', NOW)!;
-    db.prepare('UPDATE deliveries SET due_at = ? WHERE id = ?').run(NOW + MINUTE, oldest.id);
-    expect(nextDue(db, 'x', NOW)!.article.id).toBe(article(2).id);
-    expect(nextDue(db, 'x', NOW + MINUTE)!.id).toBe(oldest.id);
+  it('a delivery not yet due is passed over for the next one in order, and comes first once due', async () => {
+    const store = memoryStore();
+    await ingest(store, feed({ backfill: 3 }), [article(3), article(2), article(1)], ['x'], {}, NOW);
+    const oldest = (await nextDue(store, 'x', NOW))!;
+    store.db.prepare('UPDATE deliveries SET due_at = ? WHERE id = ?').run(NOW + MINUTE, oldest.id);
+    expect((await nextDue(store, 'x', NOW))!.article.id).toBe(article(2).id);
+    expect((await nextDue(store, 'x', NOW + MINUTE))!.id).toBe(oldest.id);
   });
 });

@@ -1,0 +1,19 @@
+import type { Article } from '../../src/article.ts';
+import type { FeedConfig } from '../../src/config/feed-schema.ts';
+import type { HttpCache } from '../../src/feeds/fetch.ts';
+import { planIngest, type IngestReport } from '../../src/feeds/policy.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { Store } from '../../src/store/store.ts';
+
+export function memoryStore(): SqliteStore {
+  return SqliteStore.open(':memory:');
+}
+
+/** One poll's bookkeeping as the orchestrator does it: look up, decide with the pure policy, record. */
+export async function ingest(store: Store, feed: FeedConfig, articles: Article[], channelIds: string[], cache: HttpCache, now: number): Promise<IngestReport> {
+  const state = await store.feedState(feed.id);
+  const known = await store.knownArticles(feed.id, articles);
+  const { plan, report } = planIngest({ feed, articles, known, firstPoll: state.firstPolledAt === undefined, channelIds, cache, now });
+  await store.record(plan);
+  return report;
+}
