@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Article } from '../article.ts';
 import type { ChannelConfig } from '../config/schema.ts';
 import { compileFilter, type FilterVerdict } from '../feeds/filter.ts';
+import type { ChannelControls } from '../feeds/policy.ts';
 import { articlePriority } from '../feeds/priority.ts';
 import type { Adapter, AdapterDefinition } from '../platform.ts';
 import { alwaysOpen, parsePostingHours, postingHours, type PostingHours } from './hours.ts';
@@ -53,6 +54,17 @@ export function channelRuntimes(
       },
     };
   });
+}
+
+/** Each channel's filter, priority and review, as ingest applies them to a new article. */
+export function channelControls(channels: ChannelRuntime[]): ChannelControls {
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  return (channelId, article) => {
+    const channel = byId.get(channelId);
+    if (!channel) return { priority: 0, review: false };
+    const verdict = channel.filter(article);
+    return { ...(!verdict.pass && { filtered: verdict.rule }), priority: channel.priority(article), review: channel.config.review };
+  };
 }
 
 /** The channels that post a feed's articles. */
