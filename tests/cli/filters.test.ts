@@ -34,14 +34,14 @@ describe('filters in the CLI', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[business · console] "Sponsored: a new bank card"\n  filtered, not posted: categories.exclude "Sponsored" (category "Sponsored")\n');
-    expect(r.stdout).toContain('[business · console] "Live updates: the wrestling final"\n  filtered, not posted: categories.include: matches none of its entries\n');
+    expect(r.stdout).toContain('[business · console] "Live updates: the wrestling final"\n  filtered, not posted: keywords.exclude "live updates" (in the title)\n');
     expect(r.stdout).toMatch(/\[business · console\] "Tenge steadies as oil recovers"\n(?!  filtered)/);
 
     const json = await herald(['preview', '--config', ws.config, '--limit', '5', '--json']);
     const results = JSON.parse(json.stdout) as { article: { title: string }; filtered?: unknown; post?: unknown }[];
     expect(results.map((x) => [x.article.title, x.filtered ?? 'posted'])).toEqual([
       ['Sponsored: a new bank card', { list: 'categories.exclude', entry: 'Sponsored', matched: 'Sponsored' }],
-      ['Live updates: the wrestling final', { list: 'categories.include' }],
+      ['Live updates: the wrestling final', { list: 'keywords.exclude', entry: 'live updates', matched: 'title' }],
       ['Tenge steadies as oil recovers', 'posted'],
     ]);
   });
