@@ -16,7 +16,7 @@ const ALERT_TEMPLATE = '{title}\n\n{summary}\n\n{link}';
  * rules), linking to `link` (the console, where there is one).
  */
 export function alertChannel(runtime: ChannelRuntime, link: string): AlertChannel {
-  const channel = { ...runtime.config, template: ALERT_TEMPLATE, hashtags: { fromCategories: false, max: 0, fixed: [] }, utm: undefined };
+  const channel = { ...runtime.config, template: ALERT_TEMPLATE, hashtags: { fromCategories: false, max: 0, fixed: [], map: {}, exclude: [] }, utm: undefined };
   return {
     id: runtime.id,
     async send(message, key, signal) {

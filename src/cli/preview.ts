@@ -3,6 +3,7 @@ import { fetchFeed } from '../feeds/fetch.ts';
 import { parseFeed, type SkippedItem } from '../feeds/parse.ts';
 import { withPageImage } from '../feeds/page-image.ts';
 import { MemoryPageImageCache } from '../feeds/page-image-cache.ts';
+import { describeRule } from '../feeds/filter.ts';
 import { renderPost } from '../render/render.ts';
 import type { Article } from '../article.ts';
 import { loadApp, type GlobalOptions } from './context.ts';
@@ -53,6 +54,22 @@ export async function previewCommand(opts: PreviewOptions): Promise<number> {
     for (const channel of channelsForFeed(app.channels, feed.id).filter((c) => !opts.channel || c.id === opts.channel)) {
       const adapter = await channel.adapter();
       for (const feedArticle of articles) {
+        const verdict = channel.filter(feedArticle);
+        if (!verdict.pass) {
+          if (opts.json) {
+            results.push({
+              feed: feed.id,
+              channel: channel.id,
+              platform: channel.config.platform,
+              article: { id: feedArticle.id, title: feedArticle.title, link: feedArticle.link },
+              filtered: verdict.rule,
+            });
+          } else {
+            out(`[${channel.id} · ${channel.config.platform}] "${feedArticle.title}"`);
+            out(`  filtered, not posted: ${describeRule(verdict.rule)}`);
+          }
+          continue;
+        }
         const article = channel.config.images?.fromPage
           ? await withPageImage(feedArticle, { cache: pageImages, limits: feed, now: Date.now() })
           : feedArticle;

@@ -54,7 +54,7 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
 
 interface LooseConfig {
   feeds?: { id?: unknown }[];
-  channels?: { id?: unknown; feeds?: unknown[]; template?: unknown }[];
+  channels?: { id?: unknown; feeds?: unknown[]; template?: unknown; priority?: { feeds?: unknown } }[];
   alerts?: { to?: unknown[] };
 }
 
@@ -86,6 +86,12 @@ function crossCheck(config: LooseConfig | null, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: 'custom', path: ['channels', i, 'feeds', j], message: `unknown feed "${id}" (feeds are: ${[...feedIds].join(', ')})` });
       }
     });
+    const scored = c.priority?.feeds;
+    for (const id of scored && typeof scored === 'object' ? Object.keys(scored) : []) {
+      if (!feedIds.has(id)) {
+        ctx.addIssue({ code: 'custom', path: ['channels', i, 'priority', 'feeds', id], message: `unknown feed "${id}" (feeds are: ${[...feedIds].join(', ')})` });
+      }
+    }
   });
   list(config.alerts?.to).forEach((id, i) => {
     if (typeof id === 'string' && !channelIds.has(id)) {

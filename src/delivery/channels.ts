@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
+import type { Article } from '../article.ts';
 import type { ChannelConfig } from '../config/schema.ts';
+import { compileFilter, type FilterVerdict } from '../feeds/filter.ts';
+import type { ChannelControls } from '../feeds/policy.ts';
+import { articlePriority } from '../feeds/priority.ts';
 import type { Adapter, AdapterDefinition } from '../platform.ts';
+import { alwaysOpen, parsePostingHours, postingHours, type PostingHours } from './hours.ts';
 import { pacingFor, type PacingRules } from './pacing.ts';
 
 /** A configured channel with its adapter, created on first use. */
@@ -9,6 +14,10 @@ export interface ChannelRuntime {
   config: ChannelConfig;
   definition: AdapterDefinition;
   pacing: PacingRules;
+  hours: PostingHours;
+  /** Whether the channel posts an article; if not, the rule that filtered it. */
+  filter(article: Article): FilterVerdict;
+  priority(article: Article): number;
   adapter(): Promise<Adapter>;
   close(): Promise<void>;
 }
@@ -28,6 +37,9 @@ export function channelRuntimes(
       config,
       definition,
       pacing: pacingFor(config, definition.pacing),
+      hours: config.postingHours ? postingHours(parsePostingHours(config.postingHours).windows, config.timezone) : alwaysOpen(config.timezone),
+      filter: compileFilter(config.filter),
+      priority: (article) => articlePriority(article, config.priority),
       adapter() {
         created ??= definition
           .create(config, { logger: logger.child({ channel: config.id }), offline: offline || config.dryRun })
@@ -42,6 +54,17 @@ export function channelRuntimes(
       },
     };
   });
+}
+
+/** Each channel's filter, priority and review, as ingest applies them to a new article. */
+export function channelControls(channels: ChannelRuntime[]): ChannelControls {
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  return (channelId, article) => {
+    const channel = byId.get(channelId);
+    if (!channel) return { priority: 0, review: false };
+    const verdict = channel.filter(article);
+    return { ...(!verdict.pass && { filtered: verdict.rule }), priority: channel.priority(article), review: channel.config.review };
+  };
 }
 
 /** The channels that post a feed's articles. */

@@ -5,7 +5,9 @@ import { renderPost } from '../render/render.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { ChannelRuntime } from './channels.ts';
 import type { ChannelQueue, Outbox } from './outbox.ts';
-import { longestWindowSeconds, nextAllowedAt } from './pacing.ts';
+import { longestWindowSeconds, nextAllowedAt, type PacingRules } from './pacing.ts';
+import type { PlanQueue } from './plan-queue.ts';
+import { planNext, type Decision } from './planner.ts';
 import { planSettlement } from './settlement.ts';
 import type { AttemptOutcome, Delivery, DeliveryState } from './types.ts';
 
@@ -46,7 +48,7 @@ export class DeliveryWorker {
   private readonly now: () => number;
 
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: Outbox & PlanQueue,
     private readonly channels: ChannelRuntime[],
     private readonly opts: WorkerOptions,
   ) {
@@ -82,7 +84,9 @@ export class DeliveryWorker {
     let next: number | undefined;
     for (const channel of this.channels) {
       if (held && !held.has(channel.id)) continue;
-      const due = dueAt(channel, await this.queue(channel, this.now()), this.now());
+      const now = this.now();
+      const queue = await this.queue(channel, now);
+      const due = queue.next?.kind === 'edit' ? dueAt(channel, queue, now) : await this.plannedAt(channel, queue, now);
       if (due !== undefined && (next === undefined || due < next)) next = due;
     }
     return next;
@@ -92,13 +96,51 @@ export class DeliveryWorker {
     return this.outbox.channelQueue(channel.id, now, now - longestWindowSeconds(channel.pacing) * 1000);
   }
 
+  /** The planner's decision for the channel's posts: best first, within hours and quotas, paced; too old ones expire. */
+  private async plan(channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<Decision> {
+    const rules: PacingRules = channel.config.dryRun ? { minIntervalSeconds: 0, windows: [] } : channel.pacing;
+    const maxAgeHours = channel.config.maxAgeHours;
+    return planNext({
+      entries: await this.outbox.plannerEntries(channel.id),
+      rules,
+      history: { lastAttemptAt: channel.config.dryRun ? undefined : queue.lastAttemptAt, recentPosts: channel.config.dryRun ? [] : queue.recentPosts, blockedUntil: queue.state.blockedUntil },
+      hours: channel.hours,
+      now,
+      ...(maxAgeHours !== undefined && { maxAgeMs: maxAgeHours * 3_600_000 }),
+    });
+  }
+
+  private async plannedAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<number | undefined> {
+    if (queue.state.pausedReason || queue.pending === 0) return undefined;
+    const decision = await this.plan(channel, queue, now);
+    return decision.expired.length > 0 ? now : decision.next?.at;
+  }
+
+  /** Posts the planner's next delivery if it is due now (expiring what is too old first); edits go first, unplanned. */
+  private async nextDelivery(channel: ChannelRuntime, queue: ChannelQueue, now: number, log: Logger): Promise<Delivery | undefined> {
+    if (queue.next?.kind === 'edit') return allowedAt(channel, queue, now) > now ? undefined : queue.next;
+    if (queue.pending === 0) return undefined;
+    const decision = await this.plan(channel, queue, now);
+    for (const id of decision.expired) {
+      const delivery = await this.outbox.pendingDelivery(id);
+      const detail = `older than the channel's maxAgeHours (${channel.config.maxAgeHours} h) when it would have gone out`;
+      if (delivery && (await this.outbox.expire(id, detail, now))) {
+        log.info({ delivery: id }, 'delivery expired: too old to post');
+        this.emit({ delivery, state: 'expired', outcome: 'expired', detail });
+      }
+    }
+    if (!decision.next || decision.next.at > now) return undefined;
+    return this.outbox.pendingDelivery(decision.next.id);
+  }
+
   private async drainChannel(channel: ChannelRuntime): Promise<void> {
     const log = this.opts.logger.child({ channel: channel.id });
     while (!this.stopped) {
       const now = this.now();
       const queue = await this.queue(channel, now);
-      const delivery = queue.next;
-      if (queue.state.pausedReason || !delivery || allowedAt(channel, queue, now) > now) return;
+      if (queue.state.pausedReason) return;
+      const delivery = await this.nextDelivery(channel, queue, now, log);
+      if (!delivery) return;
 
       let adapter;
       try {

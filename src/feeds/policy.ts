@@ -1,7 +1,11 @@
 import type { Article } from '../article.ts';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import type { HttpCache } from './fetch.ts';
-import type { IngestPlan, KnownArticle } from './ledger.ts';
+import type { FilterRule } from './filter.ts';
+import type { IngestPlan, KnownArticle, PlannedDelivery } from './ledger.ts';
+
+/** How a channel takes a new article: filtered out (with the rule), or with a priority, waiting for review or not. */
+export type ChannelControls = (channelId: string, article: Article) => { filtered?: FilterRule; priority: number; review: boolean };
 
 export interface PolicyInput {
   feed: FeedConfig;
@@ -68,6 +72,8 @@ export interface IngestReport {
   held: number;
   tooOld: number;
   beyondBackfill: number;
+  /** Deliveries a channel's filter left out. */
+  filtered: number;
 }
 
 export interface PollInput {
@@ -79,6 +85,8 @@ export interface PollInput {
   firstPoll: boolean;
   /** The channels that post this feed. */
   channelIds: string[];
+  /** Each channel's filter, priority and review; without it every channel takes every article at priority 0. */
+  controls?: ChannelControls;
   cache: HttpCache;
   now: number;
   nextPollAt?: number;
@@ -102,7 +110,16 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     return !knownIds.has(a.id) && !knownLinks.has(a.linkKey);
   });
   const decision = applyPolicy({ feed, fresh, feedSize: articles.length, firstPoll, now });
-  const deliveries = (state: 'pending' | 'held') => channelIds.map((channelId) => ({ channelId, state, priority: 0 }));
+  let filtered = 0;
+  const deliveries = (article: Article, state: 'pending' | 'held'): PlannedDelivery[] =>
+    channelIds.flatMap((channelId) => {
+      const c = input.controls?.(channelId, article);
+      if (c?.filtered) {
+        filtered++;
+        return [];
+      }
+      return [{ channelId, state: state === 'pending' && c?.review ? 'review' : state, priority: c?.priority ?? 0 }];
+    });
   const plan: IngestPlan = {
     feedId: feed.id,
     now,
@@ -110,8 +127,8 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     nextPollAt: input.nextPollAt,
     seen: [...decision.tooOld, ...decision.beyondBackfill],
     deliver: [
-      ...decision.post.map((article) => ({ article, deliveries: deliveries('pending') })),
-      ...decision.held.map((article) => ({ article, deliveries: deliveries('held') })),
+      ...decision.post.map((article) => ({ article, deliveries: deliveries(article, 'pending') })),
+      ...decision.held.map((article) => ({ article, deliveries: deliveries(article, 'held') })),
     ],
   };
   const report: IngestReport = {
@@ -123,6 +140,7 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     held: decision.held.length,
     tooOld: decision.tooOld.length,
     beyondBackfill: decision.beyondBackfill.length,
+    filtered,
   };
   return { plan, report };
 }

@@ -6,7 +6,7 @@ import type { Redactor } from '../redact.ts';
 import { fetchFeed } from './fetch.ts';
 import type { FeedLedger } from './ledger.ts';
 import { parseFeed, type SkippedItem } from './parse.ts';
-import { planIngest, type IngestReport } from './policy.ts';
+import { planIngest, type ChannelControls, type IngestReport } from './policy.ts';
 
 export type PollResult =
   | { feedId: string; ok: true; notModified: boolean; report?: IngestReport; skipped: SkippedItem[] }
@@ -23,6 +23,8 @@ export interface PollOptions {
   nextPollAt?: (feed: FeedConfig, now: number) => number | undefined;
   /** Aborts fetches under way (shutdown); an aborted poll records nothing. */
   signal?: AbortSignal;
+  /** The channels' filters, priorities and review (see `channelControls`). */
+  controls?: ChannelControls;
 }
 
 /** After a failed poll, wait this long times 2^(failures-1), at most an hour. */
@@ -62,6 +64,7 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       known,
       firstPoll: state.firstPolledAt === undefined,
       channelIds,
+      controls: opts.controls,
       cache: fetched.cache,
       now: at,
       nextPollAt: opts.nextPollAt?.(feed, at),

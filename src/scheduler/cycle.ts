@@ -1,16 +1,17 @@
 import type { FeedConfig } from '../config/feed-schema.ts';
-import { channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
+import { channelControls, channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
 import { mapLimited, pollFeed, type PollOptions, type PollResult } from '../feeds/poll.ts';
 
 /** Feeds fetched at once: enough to keep thousands of feeds moving, few enough to stay polite. */
 export const POLL_CONCURRENCY = 8;
 
 export function pollFeeds(feeds: FeedConfig[], channels: ChannelRuntime[], opts: PollOptions): Promise<PollResult[]> {
+  const controls = opts.controls ?? channelControls(channels);
   return mapLimited(feeds, POLL_CONCURRENCY, (feed) =>
     pollFeed(
       feed,
       channelsForFeed(channels, feed.id).map((c) => c.id),
-      opts,
+      { ...opts, controls },
     ),
   );
 }

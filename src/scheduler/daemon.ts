@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
-import { channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
+import { channelControls, channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
 import { pollFeed, type PollOptions } from '../feeds/poll.ts';
 import type { Store } from '../store/store.ts';
 import { POLL_CONCURRENCY } from './cycle.ts';
@@ -105,6 +105,7 @@ export class Daemon {
     const channelIds = channelsForFeed(this.opts.channels, feed.id).map((c) => c.id);
     const run = pollFeed(feed, channelIds, {
       ...this.opts,
+      controls: channelControls(this.opts.channels),
       ledger: this.store,
       signal: this.aborter.signal,
       nextPollAt: (f) => nextTick(f.schedule),

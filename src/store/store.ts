@@ -1,4 +1,5 @@
 import type { Outbox } from '../delivery/outbox.ts';
+import type { PlanQueue } from '../delivery/plan-queue.ts';
 import type { FeedLedger } from '../feeds/ledger.ts';
 import type { OperatorActions } from '../operator/actions.ts';
 import type { ReadModel } from '../operator/read-model.ts';
@@ -21,7 +22,7 @@ export interface TableCopy {
 }
 
 /** Everything the core keeps: one of these per process, SQLite or PostgreSQL behind it. */
-export interface Store extends Outbox, FeedLedger, WorkerLeases, OperatorActions, ReadModel, TableCopy {
+export interface Store extends Outbox, PlanQueue, FeedLedger, WorkerLeases, OperatorActions, ReadModel, TableCopy {
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is, for messages: the file, or host:port/database (never a password). */
   readonly where: string;

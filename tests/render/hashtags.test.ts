@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hashtagsFrom } from '../../src/render/hashtags.ts';
+import { hashtagFromCategory, hashtagsFrom } from '../../src/render/hashtags.ts';
 
 const fromCategories = (categories: string[], max = 10) => hashtagsFrom(categories, { fromCategories: true, max, fixed: [] });
 
@@ -11,7 +11,7 @@ describe('hashtagsFrom', () => {
       '#C51',
       '#COVID19',
       '#RightsRelatedMatters',
-      '#PeopleSVoice',
+      '#PeoplesVoice',
       '#EGovernment',
     ]);
   });
@@ -61,4 +61,56 @@ describe('hashtagsFrom', () => {
       { numRuns: 300 },
     );
   });
+
+  it('never makes a hashtag of a publishing system bookkeeping category, in any spelling', () => {
+    expect(
+      fromCategories(['Uncategorized', 'uncategorised', 'GENERAL', 'Featured', 'Top Stories', 'top-stories', 'Homepage', 'Most Popular', 'Slider', 'Без рубрики', "Editor's Picks", 'Nation']),
+    ).toEqual(['#Nation']);
+  });
+
+  it('maps a category to another hashtag, or drops it with an empty string; keys match ignoring case', () => {
+    const opts = { fromCategories: true, max: 5, fixed: [], map: { nation: 'Kazakhstan', 'business & economy': '', Featured: 'Highlights' } };
+    expect(hashtagsFrom(['Nation', 'Business & Economy', 'Featured', 'Sport'], opts)).toEqual(['#Kazakhstan', '#Highlights', '#Sport']);
+    expect(hashtagsFrom(['NATION', 'Kazakhstan'], opts)).toEqual(['#Kazakhstan']);
+  });
+
+  it('excludes categories the channel names, ignoring case, before counting max', () => {
+    const opts = { fromCategories: true, max: 2, fixed: [], exclude: ['news', ' Nation '] };
+    expect(hashtagsFrom(['News', 'nation', 'Economy', 'Sport', 'Culture'], opts)).toEqual(['#Economy', '#Sport']);
+  });
+
+  it('writes a name in index form the way a person would, and drops other comma lists', () => {
+    expect(hashtagFromCategory('Dorsey, Jack')).toBe('#JackDorsey');
+    expect(hashtagFromCategory('Biden, Joseph R Jr')).toBe('#JosephBiden');
+    expect(hashtagFromCategory('Alexander, Elizabeth (1962- )')).toBe('#ElizabethAlexander');
+    expect(hashtagFromCategory('C K, Louis')).toBe('#LouisCK');
+    expect(hashtagFromCategory('Назарбаев, Нурсултан')).toBe('#НурсултанНазарбаев');
+    expect(hashtagFromCategory('Demonstrations, Protests and Riots')).toBeUndefined();
+    expect(hashtagFromCategory('Elections, House of Representatives')).toBeUndefined();
+    expect(hashtagFromCategory('Behind the Scenes,Interview,Scratched,Song Tindern,DASDING,Unterhaltung')).toBeUndefined();
+  });
+
+  it('calms SHOUTED CAPS, keeping acronyms', () => {
+    expect(hashtagFromCategory('BREAKING NEWS')).toBe('#BreakingNews');
+    expect(hashtagFromCategory('DASDING')).toBe('#Dasding');
+    expect(hashtagFromCategory('ҚАЗАҚСТАН')).toBe('#Қазақстан');
+    expect(hashtagFromCategory('USA TODAY')).toBe('#USAToday');
+    expect(hashtagFromCategory('NATO')).toBe('#NATO');
+    expect(hashtagFromCategory('COVID-19')).toBe('#COVID19');
+    expect(hashtagFromCategory('EU-China')).toBe('#EUChina');
+  });
+
+  it('leaves out long phrases and taxonomy paths, and drops a trailing qualifier', () => {
+    expect(hashtagFromCategory('Alternative and Renewable Energy')).toBeUndefined();
+    expect(hashtagFromCategory('Russian Invasion of Ukraine (2022)')).toBeUndefined();
+    expect(hashtagFromCategory('Ancestor Trouble: A Reckoning and a Reconciliation (Book)')).toBeUndefined();
+    expect(hashtagFromCategory('structure:sport')).toBeUndefined();
+    expect(hashtagFromCategory('topics:places/ukraine')).toBeUndefined();
+    expect(hashtagFromCategory('Content Type: Personal Profile')).toBeUndefined();
+    expect(hashtagFromCategory('Business/Industries/Publishing/Publishers/Nonfiction/')).toBeUndefined();
+    expect(hashtagFromCategory('Gowanus Canal (Brooklyn, NY)')).toBe('#GowanusCanal');
+    expect(hashtagFromCategory('Foreign Investors Council')).toBe('#ForeignInvestorsCouncil');
+    expect(hashtagFromCategory('Kazakhstan-US relations')).toBe('#KazakhstanUSRelations');
+  });
 });
+

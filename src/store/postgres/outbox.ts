@@ -101,7 +101,7 @@ export function recordDryRun(db: PgDb, id: number, rendered: RenderedPost, opts:
 
 export async function failUnrenderable(db: PgDb, id: number, reason: string, now: number): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE deliveries SET state = 'failed', settled_at = $2, last_error = $3, last_code = 'render-failed' WHERE id = $1 AND state = 'pending'`,
+    `UPDATE deliveries SET state = 'failed', settled_at = $2, last_error = $3, last_code = 'render_failed' WHERE id = $1 AND state = 'pending'`,
     [id, now, reason],
   );
   return rowCount === 1;

@@ -1,4 +1,5 @@
 import type { ChannelQueue } from '../../delivery/outbox.ts';
+import type { QueueEntry } from '../../delivery/planner.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryState, Settlement } from '../../delivery/types.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import type { ActionResult } from '../../operator/actions.ts';
@@ -14,6 +15,7 @@ import * as ledger from './ledger.ts';
 import { migrate } from './migrations.ts';
 import * as operator from './operator.ts';
 import * as outbox from './outbox.ts';
+import * as planQueue from './plan-queue.ts';
 import * as read from './read-model.ts';
 import { parsePostgresUrl } from './url.ts';
 
@@ -56,6 +58,11 @@ export class PostgresStore implements Store {
   pauseChannel = (channelId: string, reason: string, now: number): Promise<boolean> => outbox.pauseChannel(this.db, channelId, reason, now);
   blockChannel = (channelId: string, until: number, code: 'rate-limited' | 'unavailable', reason?: string): Promise<void> =>
     outbox.blockChannel(this.db, channelId, until, code, reason);
+
+  // PlanQueue
+  plannerEntries = (channelId: string): Promise<QueueEntry[]> => planQueue.plannerEntries(this.db, channelId);
+  pendingDelivery = (id: number): Promise<Delivery | undefined> => planQueue.pendingDelivery(this.db, id);
+  expire = (id: number, detail: string, now: number): Promise<boolean> => planQueue.expire(this.db, id, detail, now);
 
   // FeedLedger
   feedState = (feedId: string): Promise<FeedState> => ledger.feedState(this.db, feedId);

@@ -8,7 +8,7 @@ export function channelQueue(db: Db, channelId: string, now: number, since: numb
   const state = channelFromRow(channelId, statement<[string], ChannelRow>(db, 'SELECT * FROM channels WHERE id = ?').get(channelId));
   const last = statement<[string], { t: number | null }>(
     db,
-    `SELECT MAX(t.started_at) AS t FROM attempts t JOIN deliveries d ON d.id = t.delivery_id WHERE t.channel_id = ? AND d.dry_run = 0`,
+    `SELECT MAX(t.started_at) AS t FROM attempts t JOIN deliveries d ON d.id = t.delivery_id WHERE t.channel_id = ? AND d.dry_run = 0 AND (t.outcome IS NULL OR t.outcome <> 'expired')`,
   ).get(channelId);
   const recentPosts = statement<[string, number], { started_at: number }>(
     db,

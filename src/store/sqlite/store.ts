@@ -1,4 +1,5 @@
 import type { ChannelQueue } from '../../delivery/outbox.ts';
+import type { QueueEntry } from '../../delivery/planner.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryState, Settlement } from '../../delivery/types.ts';
 import type { Article } from '../../article.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
@@ -13,6 +14,7 @@ import * as leases from './leases.ts';
 import * as ledger from './ledger.ts';
 import * as operator from './operator.ts';
 import * as outbox from './outbox.ts';
+import * as planQueue from './plan-queue.ts';
 import * as read from './read-model.ts';
 
 /** The embedded store: one better-sqlite3 file, one worker at a time. */
@@ -55,6 +57,16 @@ export class SqliteStore implements Store {
   }
   async blockChannel(channelId: string, until: number, code: 'rate-limited' | 'unavailable', reason?: string): Promise<void> {
     outbox.blockChannel(this.db, channelId, until, code, reason);
+  }
+
+  async plannerEntries(channelId: string): Promise<QueueEntry[]> {
+    return planQueue.plannerEntries(this.db, channelId);
+  }
+  async pendingDelivery(id: number): Promise<Delivery | undefined> {
+    return planQueue.pendingDelivery(this.db, id);
+  }
+  async expire(id: number, detail: string, now: number): Promise<boolean> {
+    return planQueue.expire(this.db, id, detail, now);
   }
 
   async feedState(feedId: string): Promise<FeedState> {
