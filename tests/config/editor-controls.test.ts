@@ -31,7 +31,7 @@ function problems(keys: string): string[] {
   try {
     loadConfig(write(withChannel(keys)), schema, {});
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`);
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`).sort();
     throw err;
   }
   return [];

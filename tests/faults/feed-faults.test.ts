@@ -112,7 +112,7 @@ describe('feed faults are isolated to their feed', () => {
     it(fault.name, async () => {
       fault.setup(server);
       const db = memoryStore();
-      const channels = [{ id: 'console', config: { feeds: undefined } } as unknown as ChannelRuntime];
+      const channels = [{ id: 'console', config: { feeds: undefined, review: false }, filter: () => ({ pass: true }), priority: () => 0 } as unknown as ChannelRuntime];
       const feeds = [
         feed({ id: 'bad', url: `${server.url}${fault.path}`, backfill: 10, maxAgeHours: 876_000, timeoutSeconds: fault.timeoutSeconds ?? 30 }),
         feed({ id: 'good', url: `${server.url}/good`, backfill: 10, maxAgeHours: 876_000 }),
