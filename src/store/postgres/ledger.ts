@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Article } from '../../article.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import type { PgDb } from './db.ts';
-import { feedFromRow, type FeedRow } from './rows.ts';
+import { feedFromRow, type FeedRow } from '../rows.ts';
 
 export async function feedState(db: PgDb, feedId: string): Promise<FeedState> {
   const { rows } = await db.query<FeedRow>('SELECT * FROM feeds WHERE id = $1', [feedId]);

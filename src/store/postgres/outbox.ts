@@ -2,7 +2,7 @@ import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { Settlement } from '../../delivery/types.ts';
 import type { RenderedPost } from '../../platform.ts';
 import type { PgDb, Queryable } from './db.ts';
-import { channelFromRow, DELIVERY_SELECT, deliveryFromRow, type ChannelRow, type DeliveryRow } from './rows.ts';
+import { channelFromRow, DELIVERY_SELECT, deliveryFromRow, type ChannelRow, type DeliveryRow } from '../rows.ts';
 
 /** Attempts that may have put a post on the platform: what quotas count. */
 const MAY_HAVE_POSTED = `(t.outcome IS NULL OR t.outcome IN ('sent', 'already-posted', 'in-doubt', 'interrupted'))`;

@@ -1,7 +1,7 @@
 import type { QueueEntry } from '../../delivery/planner.ts';
 import type { Delivery } from '../../delivery/types.ts';
 import type { PgDb } from './db.ts';
-import { DELIVERY_SELECT, deliveryFromRow, type DeliveryRow } from './rows.ts';
+import { DELIVERY_SELECT, deliveryFromRow, type DeliveryRow } from '../rows.ts';
 
 export async function plannerEntries(db: PgDb, channelId: string): Promise<QueueEntry[]> {
   const { rows } = await db.query<{ id: number; priority: number; order_at: number; due_at: number; published_at: number | null }>(

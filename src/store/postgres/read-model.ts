@@ -1,7 +1,7 @@
 import { DELIVERY_STATES, type AttemptOutcome, type AttemptRecord, type ChannelState, type Delivery, type DeliveryState } from '../../delivery/types.ts';
 import type { DeliveryFilter } from '../../operator/read-model.ts';
 import type { PgDb } from './db.ts';
-import { attemptFromRow, channelFromRow, DELIVERY_SELECT, deliveryFromRow, type AttemptRow, type ChannelRow, type DeliveryRow } from './rows.ts';
+import { attemptFromRow, channelFromRow, DELIVERY_SELECT, deliveryFromRow, type AttemptRow, type ChannelRow, type DeliveryRow } from '../rows.ts';
 
 export async function delivery(db: PgDb, id: number): Promise<Delivery | undefined> {
   const { rows } = await db.query<DeliveryRow>(`${DELIVERY_SELECT} WHERE d.id = $1`, [id]);
