@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { shorten } from '../../src/render/shorten.ts';
+import { ABBREVIATION } from '../../src/text/sentences.ts';
 
 const atMost = (n: number) => (candidate: string) => candidate.length <= n;
 const graphemeEnds = (text: string) => new Set([...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].map((s) => s.index + s.segment.length));
@@ -30,6 +31,9 @@ describe('shorten', () => {
     expect(shorten('The U.S. Department of State issued a statement on it. More.', atMost(50))).toBe(
       'The U.S. Department of State issued a statement…',
     );
+    // A cut inside initials is a cut, so it is marked even after a full stop (found by the property below).
+    expect(shorten('U.S.  ', atMost(3))).toBe('U.…');
+    expect(shorten('……!', atMost(3))).toBe('……');
   });
 
   it('falls back to a word boundary when no sentence fits', () => {
@@ -91,10 +95,14 @@ describe('shorten', () => {
           return;
         }
         expect(result.length).toBeLessThanOrEqual(limit);
-        const endsSentence = (t: string) => /[.!?…](?:["'”’»)\]]*)$/u.test(t);
-        const marked = result.endsWith('…') && result.slice(0, -1).trim() !== '' && !endsSentence(result.slice(0, -1)) && text.startsWith(result.slice(0, -1));
-        expect(marked || endsSentence(result)).toBe(true);
-        expect(result).not.toMatch(/(?:…|\.\.\.)…$/);
+        const endsSentence = (t: string) => /[.!?…。！？](?:["'”’»)\]]*)$/u.test(t);
+        // The result is either a prefix ending a sentence, or a prefix plus the '…' that marks a cut.
+        const unmarked = text.startsWith(result) && result.length < text.trimEnd().length;
+        const marked = !unmarked && result.endsWith('…') && text.startsWith(result.slice(0, -1));
+        expect(marked || (unmarked && endsSentence(result))).toBe(true);
+        if (marked) expect(endsSentence(result.slice(0, -1)) && !ABBREVIATION.test(result.slice(0, -1))).toBe(false);
+        // A cut is never marked after an ellipsis the text already has; a prefix may end in the text's own '……'.
+        if (marked) expect(result).not.toMatch(/(?:…|\.\.\.)…$/);
         const prefix = marked ? result.slice(0, -1) : result;
         expect(text.startsWith(prefix)).toBe(true);
         expect(prefix.length).toBeLessThan(text.trimEnd().length);
