@@ -3,12 +3,15 @@
  * `Telegram` client), in HTML parse mode, as a photo with a caption when the article has
  * an image, else as a message with a link preview.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { readableLink } from '../src/render/link-text.ts';
 import { z } from 'zod';
 import type { Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
 import { defineAdapter, type EditResult, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
 import { makeRedactor } from '../src/redact.ts';
+import { HERALD_USER_AGENT } from '../src/version.ts';
 import { editResultOf } from './edit-result.ts';
 import { describeError, wasNeverSent } from './http-errors.ts';
 
@@ -117,6 +120,23 @@ function errorOutcome(err: TelegramError, chatId: string | number): SendResult {
   return { kind: 'permanent', reason: `Telegram refused the post (${code}): ${description}${hint}` };
 }
 
+/** Node calls an agent's `addRequest` with each request before its headers go out (untyped in @types/node). */
+type RequestAgent = http.Agent & { addRequest(req: http.ClientRequest, options: object): void };
+
+/**
+ * A keep-alive agent that names Herald in the User-Agent: telegraf takes no headers, and its
+ * node-fetch sends its own name, but every request passes through the agent.
+ */
+function heraldAgent(apiRoot: string): http.Agent {
+  const agent = (apiRoot.startsWith('http:') ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true })) as RequestAgent;
+  const addRequest = agent.addRequest.bind(agent);
+  agent.addRequest = (req, options) => {
+    req.setHeader('user-agent', HERALD_USER_AGENT);
+    addRequest(req, options);
+  };
+  return agent;
+}
+
 function failureOutcome(lib: TelegrafModule, err: unknown, signal: AbortSignal, chatId: string | number, apiRoot: string): SendResult {
   if (err instanceof lib.TelegramError) return errorOutcome(err, chatId);
   if (signal.aborted) {
@@ -155,6 +175,8 @@ export const telegramAdapter = defineAdapter({
     const apiRoot = withTrailingSlash(channel.apiRoot ?? DEFAULT_API_ROOT);
     // Send-only: nothing polls for updates unless a Telegraf bot is launched, which Herald never does.
     const telegram: Telegram = new lib.Telegram(channel.auth.botToken, { apiRoot });
+    // Set after construction: telegraf drops any agent given for an http: apiRoot (a local Bot API server).
+    telegram.options.agent = heraldAgent(apiRoot);
     const redact = makeRedactor([channel.auth.botToken]);
     const log = ctx.logger.child({ channel: channel.id, platform: 'telegram' });
     const { chatId } = channel;

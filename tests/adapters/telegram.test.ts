@@ -6,6 +6,7 @@ import type { Article } from '../../src/article.ts';
 import { channelSchemaFor } from '../../src/config/schema.ts';
 import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
+import { HERALD_USER_AGENT } from '../../src/version.ts';
 import { startFake } from '../helpers/http-fake.ts';
 import { parseTelegramHtml } from '../helpers/telegram-html.ts';
 import { startTelegramFake, telegramError, type TelegramFake } from '../fakes/telegram-api.ts';
@@ -470,6 +471,17 @@ describe('telegram adapter: editing a published post through telegraf', () => {
   function editRequests() {
     return fake.fake.requests.filter((r) => r.path.startsWith('/bot')).map((r) => [r.path.replace(TOKEN, '<token>'), r.json]);
   }
+
+  it("names Herald in the User-Agent of sends and edits alike (telegraf's node-fetch would name itself)", async () => {
+    const sent = await adapter.send(postOf('message'), sendContext());
+    if (sent.kind !== 'sent') throw new Error(`not sent: ${JSON.stringify(sent)}`);
+    await adapter.edit!({ remoteId: sent.remoteId }, postOf('message', { text: CORRECTED }), sendContext());
+    const calls = fake.fake.requests.filter((r) => r.path.startsWith('/bot'));
+    expect(calls.map((r) => [r.path.split('/').at(-1), r.headers['user-agent']])).toEqual([
+      ['sendMessage', HERALD_USER_AGENT],
+      ['editMessageText', HERALD_USER_AGENT],
+    ]);
+  });
 
   it('declares that it can edit, with no time limit', () => {
     expect(telegramAdapter.edit).toEqual({});
