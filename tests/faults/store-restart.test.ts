@@ -65,7 +65,7 @@ channels:
       await proxy.refuse();
       items.unshift({ n });
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-      expect(child!.exitCode).toBeNull();
+      if (child!.exitCode !== null) throw new Error(`the worker exited during the outage:\n${(await run).stderr}`);
       await proxy.accept();
       await until(`story ${n} after the outage`, () => mastodon.posts.length === n);
     }

@@ -63,22 +63,37 @@ export class PgDb implements Queryable {
 
   /** Runs `fn` in one transaction; a throw rolls it back. */
   async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
     try {
-      client = await this.pool.connect();
+      return await this.withClient(async (client, discard) => {
+        await client.query('BEGIN');
+        try {
+          const result = await fn(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(discard);
+          throw err;
+        }
+      });
     } catch (err) {
       throw queryError(err, this.where);
     }
+  }
+
+  /**
+   * Runs `fn` on a connection of its own, released after it (discarded if broken). The pool
+   * listens for a connection's errors only while it is idle: one the server drops while it is
+   * held would otherwise be an uncaught 'error' event that ends the process.
+   */
+  async withClient<T>(fn: (client: pg.PoolClient, discard: (err: Error) => void) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
     let broken: Error | undefined;
+    const discard = (err: Error) => void (broken ??= err);
+    client.on('error', discard);
     try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
-      throw queryError(err, this.where);
+      return await fn(client, discard);
     } finally {
+      client.removeListener('error', discard);
       client.release(broken);
     }
   }

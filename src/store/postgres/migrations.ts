@@ -139,31 +139,31 @@ const MIGRATION_LOCK = 4_733_621;
 
 /** Brings the schema up to date; several processes starting at once take turns on the advisory lock. */
 export async function migrate(db: PgDb): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version');
-    const version = rows[0]?.v ?? 0;
-    if (version > migrations.length) {
-      throw new UserError(
-        `the PostgreSQL store ${db.where} was written by a newer Herald (schema ${version}, this one knows ${migrations.length})`,
-        'upgrade Herald, or point `store` at another database',
-      );
-    }
-    for (let v = version; v < migrations.length; v++) {
-      await client.query('BEGIN');
-      try {
-        await client.query(migrations[v]!);
-        await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
+  await db.withClient(async (client) => {
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+      const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version');
+      const version = rows[0]?.v ?? 0;
+      if (version > migrations.length) {
+        throw new UserError(
+          `the PostgreSQL store ${db.where} was written by a newer Herald (schema ${version}, this one knows ${migrations.length})`,
+          'upgrade Herald, or point `store` at another database',
+        );
       }
+      for (let v = version; v < migrations.length; v++) {
+        await client.query('BEGIN');
+        try {
+          await client.query(migrations[v]!);
+          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
-  }
+  });
 }
