@@ -2,7 +2,6 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, unsupportedPlatforms } from '../../adapters/index.ts';
 import { alertNotifierFor } from '../../src/alerts/from-config.ts';
-import { ALERT_BATCH_MS, ALERT_MIN_INTERVAL_MS } from '../../src/alerts/notifier.ts';
 import { buildConfigSchema } from '../../src/config/schema.ts';
 import { channelRuntimes } from '../../src/delivery/channels.ts';
 import type { Delivery } from '../../src/delivery/types.ts';
@@ -13,6 +12,9 @@ import { alertTestStore, type AlertTestStore } from '../helpers/alert-store.ts';
 const TOKEN = '123456:alert-bot-token';
 const T0 = Date.UTC(2026, 11, 2, 6, 0);
 const MIN = 60_000;
+/** The config's defaults: a problem waits 30 s for the rest of its outage; one message per 5 minutes. */
+const ALERT_BATCH_MS = 30_000;
+const ALERT_MIN_INTERVAL_MS = 5 * MIN;
 
 let telegram: TelegramFake | undefined;
 let store: AlertTestStore | undefined;
