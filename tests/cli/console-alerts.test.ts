@@ -2,7 +2,8 @@
  * `herald run` with `http` and `alerts`, as a child process over loopback fakes: it serves
  * health, readiness, metrics and the API while it runs and frees the port on SIGTERM; its poll
  * and send metrics match what the feed site and the store saw; a paused channel reaches the
- * operator's Telegram once, however many cycles pass, and "resolved" after `herald resume`.
+ * operator's Telegram once, however many cycles pass, and "resolved" after `herald resume`;
+ * `herald once` sends what is pending at its end, and a second `once` does not repeat it.
  */
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -209,4 +210,40 @@ alerts:
     expect((await daemon.exit).code).toBe(0);
     expect(toOps()).toHaveLength(2);
   }, 90_000);
+});
+
+describe('herald once sends alerts', () => {
+  it('at its end, without waiting for the batch window; a second once does not repeat them', async () => {
+    const mastodon: MastodonFake = await startMastodonFake({ accessToken: MASTODON_TOKEN });
+    closers.push(() => mastodon.close());
+    const ws = workspace(`store: ./herald.db
+feeds:
+  - id: news
+    url: ${site.url}/once/feed.xml
+    backfill: 1
+channels:
+  - id: mastodon-main
+    platform: mastodon
+    apiRoot: ${mastodon.url}
+    auth: { accessToken: "revoked-token" }
+  - id: ops
+    platform: telegram
+    feeds: []
+    chatId: "@herald_once_ops"
+    apiRoot: ${telegram.url}
+    auth: { botToken: "${BOT_TOKEN}" }
+alerts:
+  to: [ops]
+`);
+    const toOps = () => telegram.messages.filter((m) => m.chatId === '@herald_once_ops');
+    const first = await herald(['once', '--config', ws.config]);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('alerts sent to ops');
+    expect(toOps()).toHaveLength(1);
+    expect(toOps()[0]!.text).toContain('- mastodon-main since');
+
+    const second = await herald(['once', '--config', ws.config]);
+    expect(second.stdout).not.toContain('alerts sent');
+    expect(toOps()).toHaveLength(1);
+  });
 });
