@@ -1,4 +1,4 @@
-/** A real listening console server over a SQLite store with one delivery in each interesting state. */
+/** A real listening console server over a real store (SQLite unless given) with one delivery in each interesting state. */
 import { pino } from 'pino';
 import { adapters, unsupportedPlatforms } from '../../adapters/index.ts';
 import { buildConfigSchema } from '../../src/config/schema.ts';
@@ -8,6 +8,7 @@ import { HeraldMetrics } from '../../src/http/metrics.ts';
 import { createHttpApp, startHttpServer } from '../../src/http/server.ts';
 import { makeRedactor } from '../../src/redact.ts';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { article } from './articles.ts';
 import { seedDelivery } from './store-seed.ts';
 
@@ -29,12 +30,11 @@ const config = buildConfigSchema(Object.values(adapters), unsupportedPlatforms).
 const image = (n: number) => article(n, { imageUrl: `https://astanatimes.com/img/story-${n}.jpg`, categories: ['Nation'] });
 
 /**
- * A SQLite store as a morning's work leaves it: #1 sent on X, #2 waiting for review, #3 failed
+ * The store (a new SQLite one unless given) as a morning's work leaves it: #1 sent on X, #2 waiting for review, #3 failed
  * on Bluesky after a retry, #4 held by the flood guard (feed `breaking`), #5 pending; the
  * `breaking` feed failing, Bluesky paused, one worker.
  */
-export async function fixtureStore(): Promise<SqliteStore> {
-  const store = SqliteStore.open(':memory:');
+export async function fixtureStore(store: Store = SqliteStore.open(':memory:')): Promise<Store> {
   const worker = 'host-a:4242';
   await store.register({ id: worker, host: 'host-a', pid: 4242 }, START - 60 * MIN);
   await store.claimChannels(worker, config.channels.map((c) => c.id), START - 60 * MIN);
@@ -59,7 +59,8 @@ export async function fixtureStore(): Promise<SqliteStore> {
   return store;
 }
 
-export async function startConsole(given?: SqliteStore, opts: { schedulerRunning?: boolean } = {}) {
+/** Serves `store` as it is (the fixture when none is given); closing the server closes the store. */
+export async function startConsole(given?: Store, opts: { schedulerRunning?: boolean } = {}) {
   const store = given ?? (await fixtureStore());
   const clock = { now: START };
   const logger = pino({ level: 'silent' });

@@ -26,7 +26,7 @@ function rendered(article: Article): RenderedPost {
 
 /**
  * One new article with one delivery on `channelId`, recorded at `at` (its creation and due
- * time), then each attempt claimed by `workerId` and settled. Returns the delivery's id.
+ * time), then each attempt claimed by `workerId` (registered, or none) and settled. Returns the delivery's id.
  */
 export async function seedDelivery(
   store: Store,
@@ -42,6 +42,11 @@ export async function seedDelivery(
   });
   const id = (await store.deliveries({ channelId, limit: 1 }))[0]!.id;
   for (const a of opts.attempts ?? []) {
+    // A registered worker sends under its channel lease (PostgreSQL checks it), held at the attempt's time.
+    if (opts.workerId) {
+      await store.heartbeat(opts.workerId, a.startedAt);
+      await store.claimChannels(opts.workerId, [channelId], a.startedAt);
+    }
     const n = await store.claim(id, rendered(article), { workerId: opts.workerId ?? 'seed-worker', now: a.startedAt });
     if (n === undefined || !(await store.settle(id, n, a.settlement, a.finishedAt))) throw new Error(`seed: delivery #${id} could not be sent`);
   }
