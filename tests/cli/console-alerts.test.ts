@@ -3,7 +3,8 @@
  * health, readiness, metrics and the API while it runs and frees the port on SIGTERM; its poll
  * and send metrics match what the feed site and the store saw; a paused channel reaches the
  * operator's Telegram once, however many cycles pass, and "resolved" after `herald resume`;
- * `herald once` sends what is pending at its end, and a second `once` does not repeat it.
+ * `herald once` sends what is pending at its end, and a second `once` does not repeat it; a
+ * port already taken is a one-line failure.
  */
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -159,6 +160,34 @@ http:
     // The parser drops a labelled histogram's labels and count: the _count series, read as written.
     expect(family('herald_send_duration_seconds')).toHaveLength(1);
     expect(metricsText.match(/^herald_send_duration_seconds_count\{.*$/gm)).toEqual(['herald_send_duration_seconds_count{channel="telegram-main"} 2']);
+  });
+});
+
+describe('herald run with a port it cannot have', () => {
+  it('says which address is taken and what to change, and exits 1 without a trace', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => taken.close(() => resolve())));
+    const { port } = taken.address() as net.AddressInfo;
+    const ws = workspace(`store: ./herald.db
+feeds:
+  - id: news
+    url: ${site.url}/taken/feed.xml
+channels:
+  - id: telegram-main
+    platform: telegram
+    chatId: "@herald_news"
+    apiRoot: ${telegram.url}
+    auth: { botToken: "${BOT_TOKEN}" }
+http:
+  listen: 127.0.0.1:${port}
+  token: "\${HERALD_CONSOLE_TOKEN}"
+`);
+    const result = await startDaemon(ws.config).exit;
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n').filter((l) => !l.startsWith('{'))).toEqual([
+      `herald: cannot listen on 127.0.0.1:${port}: the port is taken by another program — change http.listen, or stop the program that uses the port`,
+    ]);
   });
 });
 
