@@ -34,6 +34,8 @@ export function alertNotifierFor(opts: {
     ...(opts.credentials && { credentials: opts.credentials }),
     channels: targets.map((c) => alertChannel(c, link)),
     feedFailures: opts.alerts.feedFailures,
+    batchMs: opts.alerts.batchSeconds * 1000,
+    minIntervalMs: opts.alerts.minIntervalSeconds * 1000,
     logger: opts.logger.child({ component: 'alerts' }),
   });
 }

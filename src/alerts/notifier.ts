@@ -6,10 +6,6 @@ import type { AlertBatch, AlertStore } from './alert-store.ts';
 import { activeConditions } from './conditions.ts';
 import { alertMessage } from './message.ts';
 
-/** At most one alert message in this time (a whole outage goes out as one). */
-export const ALERT_MIN_INTERVAL_MS = 5 * 60_000;
-/** A new condition waits this long for the others of the same outage to join it. */
-export const ALERT_BATCH_MS = 30_000;
 const SEND_TIMEOUT_MS = 30_000;
 
 export type AlertSources = Pick<Store, 'channelStates' | 'feedStates' | 'deliveries'> & AlertStore;
@@ -19,6 +15,10 @@ export interface AlertNotifierOptions {
   credentials?: CredentialExpiries;
   channels: AlertChannel[];
   feedFailures: number;
+  /** A new condition waits this long for the others of the same outage to join it. */
+  batchMs: number;
+  /** At most one alert message in this time (a whole outage goes out as one). */
+  minIntervalMs: number;
   logger: Logger;
 }
 
@@ -27,7 +27,7 @@ export type CheckResult = 'sent' | 'nothing' | 'waiting' | 'failed';
 /**
  * Compares what is wrong now with what was alerted (kept in the store), records the
  * difference, and sends what is new — raised or resolved — as one message to every alert
- * channel, at most once per `ALERT_MIN_INTERVAL_MS` across all workers.
+ * channel, at most once per `minIntervalMs` across all workers.
  */
 export class AlertNotifier {
   readonly #opts: AlertNotifierOptions;
@@ -56,9 +56,9 @@ export class AlertNotifier {
 
     const pending = (await store.openAlerts()).filter((a) => (a.resolvedAt === undefined ? a.notifiedAt === undefined : a.resolveNotifiedAt === undefined));
     if (pending.length === 0) return 'nothing';
-    const ripe = flush || pending.some((a) => now - (a.resolvedAt ?? a.raisedAt) >= ALERT_BATCH_MS);
+    const ripe = flush || pending.some((a) => now - (a.resolvedAt ?? a.raisedAt) >= this.#opts.batchMs);
     if (!ripe || now < this.#retryAt) return 'waiting';
-    const batch = await store.claimAlertBatch(now, ALERT_MIN_INTERVAL_MS);
+    const batch = await store.claimAlertBatch(now, this.#opts.minIntervalMs);
     if (!batch) return 'waiting';
     return this.#send(batch, now);
   }
@@ -79,8 +79,9 @@ export class AlertNotifier {
     }
     if (delivered > 0) return 'sent';
     await this.#opts.store.releaseAlertBatch(batch);
-    this.#retryAt = now + ALERT_MIN_INTERVAL_MS;
-    logger.error({ alert: message.title, text: message.body }, `no alert channel took the alert; trying again in ${ALERT_MIN_INTERVAL_MS / 60_000} min`);
+    const { minIntervalMs } = this.#opts;
+    this.#retryAt = now + minIntervalMs;
+    logger.error({ alert: message.title, text: message.body }, `no alert channel took the alert; trying again in ${Math.ceil(minIntervalMs / 1000)} s`);
     return 'failed';
   }
 }

@@ -1,9 +1,11 @@
+import { alertNotifierFor } from '../alerts/from-config.ts';
 import type { DeliveryEvent } from '../delivery/worker.ts';
 import { SEND_TIMEOUT_MS } from '../delivery/worker.ts';
 import type { PollResult } from '../feeds/poll.ts';
 import { pollFeeds } from '../scheduler/cycle.ts';
 import { WorkerSession } from '../scheduler/worker-session.ts';
-import { loadApp, openStore, type GlobalOptions } from './context.ts';
+import type { Store } from '../store/store.ts';
+import { loadApp, openStore, type App, type GlobalOptions } from './context.ts';
 import { describeItem, postBlock, when } from './format.ts';
 import { onStopSignal } from './signals.ts';
 
@@ -69,6 +71,7 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
       await session.renew();
     }
 
+    if (!stopped) await sendAlerts(app, store, out);
     const settled = await session.stop(STOP_GRACE_MS);
     const queued: string[] = [];
     const channelStates = new Map((await store.channelStates()).map((s) => [s.id, s]));
@@ -98,6 +101,26 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
     signals.dispose();
     await store.close();
   }
+}
+
+/** What is pending goes out now, without the batch window (the channels are still open); a failure is the log's. */
+async function sendAlerts(app: App, store: Store, out: (line: string) => void): Promise<void> {
+  const { config } = app.loaded;
+  const notifier = alertNotifierFor({
+    alerts: config.alerts,
+    http: config.http,
+    feedUrls: config.feeds.map((f) => f.url),
+    channels: app.channels,
+    store,
+    credentials: store,
+    logger: app.logger,
+  });
+  const result = await notifier?.check(Date.now(), { flush: true }).catch((err: unknown) => {
+    app.logger.warn({ err: app.redact(err instanceof Error ? err.message : String(err)) }, 'alert check failed');
+    return 'failed' as const;
+  });
+  if (result === 'sent') out(`alerts sent to ${config.alerts!.to.join(', ')}`);
+  if (result === 'failed') out('alerts could not be sent: see the log');
 }
 
 /** Sleeps until `at`, saying every few seconds what it waits for; a stop signal ends it early. */

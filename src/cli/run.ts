@@ -1,4 +1,9 @@
+import { AlertChecks } from '../alerts/alert-checks.ts';
+import { alertNotifierFor } from '../alerts/from-config.ts';
 import { SEND_TIMEOUT_MS } from '../delivery/worker.ts';
+import { HeraldMetrics } from '../http/metrics.ts';
+import type { RunningHttpServer } from '../http/server.ts';
+import { startConsoleServer } from '../http/start.ts';
 import { Daemon } from '../scheduler/daemon.ts';
 import { WorkerSession } from '../scheduler/worker-session.ts';
 import { loadApp, openStore, type App, type GlobalOptions } from './context.ts';
@@ -6,7 +11,11 @@ import { onStopSignal } from './signals.ts';
 
 const SHUTDOWN_GRACE_MS = 30_000;
 
-/** `herald run`: the daemon. SIGINT/SIGTERM finish in-flight sends and exit 0; a second signal exits at once. */
+/**
+ * `herald run`: the daemon, with the console, API and metrics when `http` is configured and
+ * alert checks when `alerts` is. SIGINT/SIGTERM finish in-flight sends, close the port and
+ * exit 0; a second signal exits at once.
+ */
 export async function runCommand(opts: GlobalOptions): Promise<number> {
   const app = loadApp(opts);
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
@@ -16,25 +25,62 @@ export async function runCommand(opts: GlobalOptions): Promise<number> {
   const stopped = stopSignal.then(() => undefined);
   const store = await untilReachable(app, () => openStore(app), stopped);
   if (!store) return 0;
-  const session = new WorkerSession(store, app.channels, { logger: app.logger, redact: app.redact, sendTimeoutMs: SEND_TIMEOUT_MS });
+  const { config } = app.loaded;
+  const metrics = new HeraldMetrics({ store, credentials: store, channelIds: app.channels.map((c) => c.id) });
+  const session = new WorkerSession(store, app.channels, {
+    logger: app.logger,
+    redact: app.redact,
+    sendTimeoutMs: SEND_TIMEOUT_MS,
+    onEvent: (e) => {
+      if (e.sendSeconds !== undefined) metrics.sendFinished(e.delivery.channelId, e.sendSeconds);
+    },
+  });
+  const notifier = alertNotifierFor({
+    alerts: config.alerts,
+    http: config.http,
+    feedUrls: config.feeds.map((f) => f.url),
+    channels: app.channels,
+    store,
+    credentials: store,
+    logger: app.logger,
+  });
+  const alerts = notifier && config.alerts && new AlertChecks(notifier, Math.min(config.alerts.batchSeconds, config.alerts.minIntervalSeconds) * 1000, app.logger, app.redact);
   const daemon = new Daemon(store, session, {
-    feeds: app.loaded.config.feeds,
+    feeds: config.feeds,
     channels: app.channels,
     baseDir: app.loaded.dir,
     userAgent: app.userAgent,
     logger: app.logger,
     redact: app.redact,
     shutdownGraceMs: SHUTDOWN_GRACE_MS,
+    onPoll: (result) => metrics.pollFinished(result.feedId, !result.ok ? 'failed' : result.notModified ? 'not_modified' : 'changed'),
+    ...(alerts && { onCycle: () => alerts.poke() }),
   });
-  if (!(await untilReachable(app, () => session.start().then(() => true), stopped))) {
+  let http: RunningHttpServer | undefined;
+  try {
+    if (config.http) {
+      http = await startConsoleServer({
+        http: config.http,
+        store,
+        credentials: store,
+        channels: app.channels,
+        feedIds: config.feeds.map((f) => f.id),
+        metrics,
+        schedulerRunning: () => daemon.running,
+        logger: app.logger,
+        redact: app.redact,
+      });
+    }
+    if (!(await untilReachable(app, () => session.start().then(() => true), stopped))) return 0;
+    daemon.start();
+    const signal = await stopSignal;
+    app.logger.info({ signal }, 'stopping: finishing sends under way (a second signal stops at once)');
+    await alerts?.stop();
+    await daemon.stop();
+  } finally {
+    await http?.close();
     await store.close();
-    return 0;
   }
-  daemon.start();
-  const signal = await stopSignal;
-  app.logger.info({ signal }, 'stopping: finishing sends under way (a second signal stops at once)');
-  await daemon.stop();
-  await store.close();
   app.logger.info('stopped');
   return 0;
 }

@@ -19,6 +19,8 @@ export interface DeliveryEvent {
   post?: RenderedPost;
   detail?: string;
   remoteUrl?: string;
+  /** How long the platform took to answer, for a send that went to it. */
+  sendSeconds?: number;
 }
 
 /** A send not answered within this is abandoned as in doubt (`once` and `run`). */
@@ -195,12 +197,14 @@ export class DeliveryWorker {
     attempt: number,
     log: Logger,
   ): Promise<void> {
+    const started = performance.now();
     const result = this.redactResult(
       await withTimeout(
         (signal) => adapter.send(post, { idempotencyKey: delivery.idempotencyKey, resend: delivery.resend, signal }),
         this.opts.sendTimeoutMs,
       ),
     );
+    const sendSeconds = (performance.now() - started) / 1000;
     const now = this.now();
     const plan = planSettlement(result, delivery.failures, channel.definition.inDoubt, this.opts.retry, now);
     if (!(await this.outbox.settle(delivery.id, attempt, plan.settlement, now))) {
@@ -217,7 +221,7 @@ export class DeliveryWorker {
     const remoteUrl = s.state === 'sent' ? s.remoteUrl : undefined;
     const level = s.state === 'sent' ? 'info' : s.state === 'pending' ? 'warn' : 'error';
     log[level]({ delivery: delivery.id, attempt, outcome: s.outcome, code: s.code, detail: s.detail, remoteUrl }, `delivery ${s.state}`);
-    this.emit({ delivery, state: s.state, outcome: s.outcome, post, detail: s.detail, remoteUrl });
+    this.emit({ delivery, state: s.state, outcome: s.outcome, post, detail: s.detail, remoteUrl, sendSeconds });
   }
 
   private redactResult(result: SendResult): SendResult {

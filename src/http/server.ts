@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
+import { OperationalError } from '../errors.ts';
 import { makeRedactor, type Redactor } from '../redact.ts';
 import { apiRoutes } from './api-routes.ts';
 import type { ConsoleChannel } from './console-channel.ts';
@@ -111,7 +112,7 @@ export function startHttpServer(app: Hono, address: ListenAddress): Promise<Runn
     let server: ServerType;
     const failed = (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'the port is taken by another program' : err.code === 'EADDRNOTAVAIL' ? 'the address is not one of this machine' : err.message;
-      reject(new Error(`cannot listen on ${address.host}:${address.port}: ${why} (change http.listen)`));
+      reject(new OperationalError(`cannot listen on ${address.host}:${address.port}: ${why}`, 'change http.listen, or stop the program that uses the port'));
     };
     server = serve({ fetch: app.fetch, hostname: address.host, port: address.port }, (info: AddressInfo) => {
       server.off('error', failed);

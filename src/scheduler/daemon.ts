@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { channelControls, channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
-import { pollFeed, type PollOptions } from '../feeds/poll.ts';
+import { pollFeed, type PollOptions, type PollResult } from '../feeds/poll.ts';
 import type { Store } from '../store/store.ts';
 import { POLL_CONCURRENCY } from './cycle.ts';
 import { nextTick } from './schedule.ts';
@@ -12,6 +12,10 @@ export interface DaemonOptions extends Omit<PollOptions, 'ledger' | 'nextPollAt'
   channels: ChannelRuntime[];
   /** How long a shutdown waits for sends under way before leaving them to crash recovery. */
   shutdownGraceMs: number;
+  /** Each poll that ended (not one cut short by the stop). */
+  onPoll?: (result: PollResult) => void;
+  /** After each delivery pass (the scheduler's cycle, at least every 10 s): alert checks. */
+  onCycle?: () => void;
 }
 
 /** Re-examine feeds and queue at least this often: pacing windows open and leases change hands without any event here. */
@@ -37,6 +41,7 @@ export class Daemon {
   private claiming = false;
   private draining?: Promise<void>;
   private drainAgain = false;
+  private started = false;
   private stopping = false;
   private readonly log: Logger;
 
@@ -50,7 +55,13 @@ export class Daemon {
     this.byId = new Map(opts.feeds.map((f) => [f.id, f]));
   }
 
+  /** Whether the scheduler runs: started and not stopping. */
+  get running(): boolean {
+    return this.started && !this.stopping;
+  }
+
   start(): void {
+    this.started = true;
     this.log.info({ feeds: this.opts.feeds.length, channels: this.opts.channels.length, worker: this.session.id }, 'herald running');
     this.pollDue();
     this.wake();
@@ -111,6 +122,7 @@ export class Daemon {
       nextPollAt: (f) => nextTick(f.schedule),
     })
       .then((result) => {
+        if (!this.aborter.signal.aborted) this.opts.onPoll?.(result);
         if (result.ok && result.report && result.report.queued > 0) this.wake();
       })
       .catch((err: unknown) => {
@@ -140,6 +152,7 @@ export class Daemon {
       } while (this.drainAgain && !this.stopping);
       const next = await this.session.nextDueAt();
       if (next !== undefined) delay = Math.min(MAX_IDLE_MS, Math.max(0, next - Date.now()));
+      if (!this.stopping) this.opts.onCycle?.();
     })()
       .catch((err: unknown) => this.log.error({ err: this.opts.redact(String(err)) }, 'delivery pass failed; retrying'))
       .finally(() => {

@@ -1,3 +1,5 @@
+import type { AlertRecord } from '../alerts/alert-store.ts';
+import type { AlertKind } from '../alerts/conditions.ts';
 import type { Article } from '../article.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryKind, DeliveryState } from '../delivery/types.ts';
 import type { FeedState } from '../feeds/ledger.ts';
@@ -138,3 +140,28 @@ export const MAY_HAVE_POSTED = `('sent', 'already-posted', 'in-doubt', 'interrup
 
 /** The reason recorded for a send a dead process left unanswered (no operator hint: the CLI adds those). */
 export const INTERRUPTED_DETAIL = 'the process stopped before the answer was recorded';
+
+/** A row of `alerts`: the same columns on both backends. */
+export interface AlertRow {
+  key: string;
+  kind: string;
+  subject: string;
+  detail: string | null;
+  raised_at: number;
+  notified_at: number | null;
+  resolved_at: number | null;
+  resolve_notified_at: number | null;
+}
+
+export function alertFromRow(row: AlertRow): AlertRecord {
+  return {
+    key: row.key,
+    kind: row.kind as AlertKind,
+    subject: row.subject,
+    ...(row.detail !== null && { detail: row.detail }),
+    raisedAt: row.raised_at,
+    ...(row.notified_at !== null && { notifiedAt: row.notified_at }),
+    ...(row.resolved_at !== null && { resolvedAt: row.resolved_at }),
+    ...(row.resolve_notified_at !== null && { resolveNotifiedAt: row.resolve_notified_at }),
+  };
+}

@@ -2,20 +2,22 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapters, unsupportedPlatforms } from '../../adapters/index.ts';
 import { alertNotifierFor } from '../../src/alerts/from-config.ts';
-import { ALERT_BATCH_MS, ALERT_MIN_INTERVAL_MS } from '../../src/alerts/notifier.ts';
 import { buildConfigSchema } from '../../src/config/schema.ts';
 import { channelRuntimes } from '../../src/delivery/channels.ts';
-import type { Delivery } from '../../src/delivery/types.ts';
 import { startTelegramFake, telegramError, type TelegramFake } from '../fakes/telegram-api.ts';
 import { article } from '../helpers/articles.ts';
-import { alertTestStore, type AlertTestStore } from '../helpers/alert-store.ts';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
+import { seedTroubled } from '../helpers/store-seed.ts';
 
 const TOKEN = '123456:alert-bot-token';
 const T0 = Date.UTC(2026, 11, 2, 6, 0);
 const MIN = 60_000;
+/** The config's defaults: a problem waits 30 s for the rest of its outage; one message per 5 minutes. */
+const ALERT_BATCH_MS = 30_000;
+const ALERT_MIN_INTERVAL_MS = 5 * MIN;
 
 let telegram: TelegramFake | undefined;
-let store: AlertTestStore | undefined;
+let store: SqliteStore | undefined;
 afterEach(async () => {
   await telegram?.close();
   await store?.close();
@@ -24,7 +26,7 @@ afterEach(async () => {
 
 async function setup() {
   telegram = await startTelegramFake(TOKEN);
-  store = await alertTestStore();
+  store = SqliteStore.open(':memory:');
   const config = buildConfigSchema(Object.values(adapters), unsupportedPlatforms).parse({
     feeds: [{ id: 'astanatimes', url: 'https://astanatimes.com/feed/' }],
     channels: [
@@ -41,18 +43,10 @@ async function setup() {
   return { telegram, store, notifier: make(), make, logs };
 }
 
-function failed(id: number, state: Delivery['state'], settledAt: number): Delivery {
-  return {
-    id, kind: 'post', articlePk: id, feedId: 'astanatimes', channelId: 'x-main', state, idempotencyKey: `k${id}`, attempts: 1, failures: 1,
-    resend: false, priority: 0, dueAt: settledAt, orderAt: settledAt, createdAt: settledAt, settledAt, dryRun: false,
-    lastError: state === 'failed' ? 'HTTP 403: duplicate content' : 'timeout after 30 s', article: article(id),
-  };
-}
-
 describe('alerts through a loopback Telegram', () => {
   it('tells once that a channel paused, not again after a restart, then that it was resolved', async () => {
     const { telegram, store, notifier, make } = await setup();
-    store.pause('x-main', 'X refused the credentials (401 Unauthorized)', T0);
+    await store.pauseChannel('x-main', 'X refused the credentials (401 Unauthorized)', T0);
     expect(await notifier.check(T0 + 1000)).toBe('waiting');
     expect(await notifier.check(T0 + ALERT_BATCH_MS)).toBe('sent');
     expect(telegram.messages).toHaveLength(1);
@@ -72,7 +66,7 @@ describe('alerts through a loopback Telegram', () => {
     expect(await make().check(T0 + 20 * MIN)).toBe('nothing');
     expect(telegram.messages).toHaveLength(1);
 
-    store.resume('x-main');
+    await store.resume('x-main');
     expect(await notifier.check(T0 + 21 * MIN, { flush: true })).toBe('sent');
     expect(telegram.messages).toHaveLength(2);
     expect(telegram.messages[1]!.text).toContain('Herald: resolved (1)');
@@ -83,34 +77,36 @@ describe('alerts through a loopback Telegram', () => {
 
   it('alerts a feed only after feedFailures polls in a row, and a delivery left in doubt', async () => {
     const { telegram, store, notifier } = await setup();
-    store.feed('astanatimes', { failures: 2, lastError: 'HTTP 503', lastOkAt: T0 - 30 * MIN });
+    await store.record({ feedId: 'astanatimes', now: T0 - 30 * MIN, cache: {}, seen: [], deliver: [] });
+    for (const at of [T0 - 20 * MIN, T0 - 10 * MIN]) await store.recordFailure('astanatimes', 'HTTP 503', at, T0);
     expect(await notifier.check(T0, { flush: true })).toBe('nothing');
-    store.feed('astanatimes', { failures: 3, lastError: 'HTTP 503', lastOkAt: T0 - 30 * MIN });
-    store.add(failed(9, 'in_doubt', T0));
+    await store.recordFailure('astanatimes', 'HTTP 503', T0, T0 + MIN);
+    // From another feed: recording a poll of `astanatimes` would end its failures.
+    const id = await seedTroubled(store, article(9, { feedId: 'breaking' }), 'x-main', 'in_doubt', 'timeout after 30 s', T0);
     expect(await notifier.check(T0 + ALERT_BATCH_MS)).toBe('sent');
     const text = telegram.messages[0]!.text;
     expect(text).toContain('A feed fails to poll:\n- astanatimes since 2026-12-02 05:30 UTC: 3 failed polls in a row: HTTP 503');
-    expect(text).toContain('A send is in doubt: the platform may or may not have posted:\n- #9 since 2026-12-02 06:00 UTC: x-main: “Kazakhstan, US Maintain Constructive Dialogue on Human Rights (9)” (timeout after 30 s)');
-    expect(text).toContain('`herald skip 9`, if not `herald retry 9`');
+    expect(text).toContain(`A send is in doubt: the platform may or may not have posted:\n- #${id} since 2026-12-02 06:00 UTC: x-main: “Kazakhstan, US Maintain Constructive Dialogue on Human Rights (9)” (timeout after 30 s)`);
+    expect(text).toContain(`\`herald skip ${id}\`, if not \`herald retry ${id}\``);
   });
 
   it('sends an outage of a thousand failures as one message, and at most one message per interval', async () => {
     const { telegram, store, notifier } = await setup();
-    for (let i = 1; i <= 1000; i++) store.add(failed(i, 'failed', T0 + i));
+    for (let i = 1; i <= 1000; i++) await seedTroubled(store, article(i), 'x-main', 'failed', 'HTTP 403: duplicate content', T0 + i);
     expect(await notifier.check(T0 + 2 * ALERT_BATCH_MS)).toBe('sent');
-    store.add(failed(1001, 'failed', T0 + MIN));
+    const last = await seedTroubled(store, article(1001), 'x-main', 'failed', 'HTTP 403: duplicate content', T0 + MIN);
     expect(await notifier.check(T0 + 3 * MIN, { flush: true })).toBe('waiting');
     expect(telegram.messages).toHaveLength(1);
     expect(telegram.messages[0]!.text).toContain('1000 deliveries failed:');
     expect(telegram.messages[0]!.text).toContain('…and 990 more');
     expect(await notifier.check(T0 + 2 * ALERT_BATCH_MS + ALERT_MIN_INTERVAL_MS)).toBe('sent');
     expect(telegram.messages).toHaveLength(2);
-    expect(telegram.messages[1]!.text).toContain('A delivery failed:\n- #1001');
+    expect(telegram.messages[1]!.text).toContain(`A delivery failed:\n- #${last} `);
   });
 
   it('logs an alert channel that fails instead of alerting about it, and tries again later', async () => {
     const { telegram, store, notifier, logs } = await setup();
-    store.pause('x-main', 'X refused the credentials (401 Unauthorized)', T0);
+    await store.pauseChannel('x-main', 'X refused the credentials (401 Unauthorized)', T0);
     telegram.respondNext(() => telegramError(401, 'Unauthorized'));
     expect(await notifier.check(T0, { flush: true })).toBe('failed');
     expect(logs.filter((l) => l.msg.startsWith('alert channel failed'))).toHaveLength(1);
@@ -118,6 +114,6 @@ describe('alerts through a loopback Telegram', () => {
     expect((await store.openAlerts()).map((a) => [a.key, a.notifiedAt])).toEqual([['channel-paused:x-main', undefined]]);
     expect(await notifier.check(T0 + ALERT_MIN_INTERVAL_MS, { flush: true })).toBe('sent');
     expect(telegram.messages).toHaveLength(1);
-    expect(store.deliveriesOn('ops')).toEqual([]);
+    expect(await store.deliveries({ channelId: 'ops' })).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ describe('http and alerts config', () => {
   it('takes http and alerts with their defaults, and counts the token as a secret', () => {
     const loaded = loadConfig(write(`${BASE}http:\n  token: "\${HERALD_CONSOLE_TOKEN}"\nalerts:\n  to: [ops]\n`), schema, { HERALD_CONSOLE_TOKEN: 'tok-3f9a1c77e2' });
     expect(loaded.config.http).toEqual({ listen: '127.0.0.1:8080', token: 'tok-3f9a1c77e2' });
-    expect(loaded.config.alerts).toEqual({ to: ['ops'], feedFailures: 3 });
+    expect(loaded.config.alerts).toEqual({ to: ['ops'], feedFailures: 3, batchSeconds: 30, minIntervalSeconds: 300 });
     expect(loaded.secrets).toContain('tok-3f9a1c77e2');
   });
 

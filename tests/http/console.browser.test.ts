@@ -56,11 +56,11 @@ describe('the console in a real browser', () => {
     expect(await review.locator('.post-telegram b a').textContent()).toBe('Kazakhstan, US Maintain Constructive Dialogue on Human Rights (2)');
     await review.locator('button', { hasText: 'Approve' }).click();
     expect(await page.textContent('.notice')).toMatch(/^#2 \(telegram-main: .*\(2\)\) approved/);
-    expect(server.store.deliveryRows[1]!.state).toBe('pending');
+    expect((await server.store.delivery(2))!.state).toBe('pending');
 
     await page.locator('#d3 button', { hasText: 'Retry' }).click();
     expect(await page.textContent('.notice')).toMatch(/^#3 \(bluesky-main: .*\(3\)\) queued again\.$/);
-    expect(server.store.deliveryRows[2]!.state).toBe('pending');
+    expect((await server.store.delivery(3))!.state).toBe('pending');
     await page.screenshot({ path: artifactPath('console-queue-after-actions.png'), fullPage: true });
 
     await page.click('nav >> text=Preview');

@@ -1,3 +1,5 @@
+import type { AlertBatch, AlertRecord } from '../../alerts/alert-store.ts';
+import type { Condition } from '../../alerts/conditions.ts';
 import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { QueueEntry } from '../../delivery/planner.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryState, Settlement } from '../../delivery/types.ts';
@@ -7,7 +9,9 @@ import type { DeliveryFilter } from '../../operator/read-model.ts';
 import type { RenderedPost } from '../../platform.ts';
 import type { WorkerIdentity, WorkerInfo } from '../../scheduler/leases.ts';
 import type { CopiedTable, Row, Store } from '../store.ts';
+import * as alerts from './alerts.ts';
 import * as copy from './copy.ts';
+import { credentialExpiries } from './credential-expiries.ts';
 import { PgDb } from './db.ts';
 import { openingError } from './errors.ts';
 import * as leases from './leases.ts';
@@ -104,6 +108,14 @@ export class PostgresStore implements Store {
   queueDepths = (): Promise<{ channelId: string; state: DeliveryState; count: number }[]> => read.queueDepths(this.db);
   attemptCounts = (): Promise<{ channelId: string; outcome: AttemptOutcome; count: number }[]> => read.attemptCounts(this.db);
   channelStates = (): Promise<ChannelState[]> => read.channelStates(this.db);
+
+  // AlertStore, CredentialExpiries
+  openAlerts = (): Promise<AlertRecord[]> => alerts.openAlerts(this.db);
+  raiseAlerts = (conditions: Condition[]): Promise<void> => alerts.raiseAlerts(this.db, conditions);
+  resolveAlerts = (keys: string[], now: number): Promise<void> => alerts.resolveAlerts(this.db, keys, now);
+  claimAlertBatch = (now: number, minIntervalMs: number): Promise<AlertBatch | undefined> => alerts.claimAlertBatch(this.db, now, minIntervalMs);
+  releaseAlertBatch = (batch: AlertBatch): Promise<void> => alerts.releaseAlertBatch(this.db, batch);
+  credentialExpiries = (): Promise<{ channelId: string; expiresAt: number }[]> => credentialExpiries(this.db);
 
   // TableCopy
   isEmpty = (): Promise<boolean> => copy.isEmpty(this.db);

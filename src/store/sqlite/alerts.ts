@@ -1,30 +1,7 @@
 import type { AlertBatch, AlertRecord, AlertStore } from '../../alerts/alert-store.ts';
-import type { AlertKind, Condition } from '../../alerts/conditions.ts';
+import type { Condition } from '../../alerts/conditions.ts';
+import { alertFromRow, type AlertRow } from '../rows.ts';
 import { statement, type Db } from './db.ts';
-
-interface AlertRow {
-  key: string;
-  kind: string;
-  subject: string;
-  detail: string | null;
-  raised_at: number;
-  notified_at: number | null;
-  resolved_at: number | null;
-  resolve_notified_at: number | null;
-}
-
-function record(row: AlertRow): AlertRecord {
-  return {
-    key: row.key,
-    kind: row.kind as AlertKind,
-    subject: row.subject,
-    ...(row.detail !== null && { detail: row.detail }),
-    raisedAt: row.raised_at,
-    ...(row.notified_at !== null && { notifiedAt: row.notified_at }),
-    ...(row.resolved_at !== null && { resolvedAt: row.resolved_at }),
-    ...(row.resolve_notified_at !== null && { resolveNotifiedAt: row.resolve_notified_at }),
-  };
-}
 
 const OPEN = `SELECT * FROM alerts WHERE resolved_at IS NULL OR resolve_notified_at IS NULL ORDER BY raised_at, key`;
 
@@ -38,10 +15,9 @@ const RAISE = `
     resolved_at = NULL,
     resolve_notified_at = NULL`;
 
-// An alert never notified needs no "resolved" notice either.
-const RESOLVE = `
-  UPDATE alerts SET resolved_at = @now, resolve_notified_at = CASE WHEN notified_at IS NULL THEN @now ELSE NULL END
-  WHERE key = @key AND resolved_at IS NULL`;
+// An alert never notified needs no "resolved" notice either: it is dropped.
+const DROP_UNNOTIFIED = `DELETE FROM alerts WHERE key = @key AND resolved_at IS NULL AND notified_at IS NULL`;
+const RESOLVE = `UPDATE alerts SET resolved_at = @now WHERE key = @key AND resolved_at IS NULL`;
 
 const LAST_NOTICE = `SELECT max(max(coalesce(notified_at, 0)), max(coalesce(resolve_notified_at, 0))) AS at FROM alerts`;
 const CLAIM_RAISED = `UPDATE alerts SET notified_at = ? WHERE notified_at IS NULL AND resolved_at IS NULL RETURNING *`;
@@ -58,7 +34,7 @@ export class SqliteAlerts implements AlertStore {
   }
 
   async openAlerts(): Promise<AlertRecord[]> {
-    return statement<[], AlertRow>(this.#db, OPEN).all().map(record);
+    return statement<[], AlertRow>(this.#db, OPEN).all().map(alertFromRow);
   }
 
   async raiseAlerts(conditions: Condition[]): Promise<void> {
@@ -69,9 +45,10 @@ export class SqliteAlerts implements AlertStore {
   }
 
   async resolveAlerts(keys: string[], now: number): Promise<void> {
+    const drop = statement<{ key: string }>(this.#db, DROP_UNNOTIFIED);
     const resolve = statement<{ key: string; now: number }>(this.#db, RESOLVE);
     this.#db.transaction(() => {
-      for (const key of keys) resolve.run({ key, now });
+      for (const key of keys) if (drop.run({ key }).changes === 0) resolve.run({ key, now });
     })();
   }
 
@@ -79,8 +56,8 @@ export class SqliteAlerts implements AlertStore {
     return this.#db.transaction(() => {
       const last = statement<[], { at: number }>(this.#db, LAST_NOTICE).get()?.at ?? 0;
       if (last > 0 && now - last < minIntervalMs) return undefined;
-      const raised = statement<[number], AlertRow>(this.#db, CLAIM_RAISED).all(now).map(record);
-      const resolved = statement<[number], AlertRow>(this.#db, CLAIM_RESOLVED).all(now).map(record);
+      const raised = statement<[number], AlertRow>(this.#db, CLAIM_RAISED).all(now).map(alertFromRow);
+      const resolved = statement<[number], AlertRow>(this.#db, CLAIM_RESOLVED).all(now).map(alertFromRow);
       return raised.length + resolved.length > 0 ? { claimedAt: now, raised, resolved } : undefined;
     }).immediate();
   }

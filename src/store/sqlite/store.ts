@@ -1,3 +1,5 @@
+import type { AlertBatch, AlertRecord } from '../../alerts/alert-store.ts';
+import type { Condition } from '../../alerts/conditions.ts';
 import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { QueueEntry } from '../../delivery/planner.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryState, Settlement } from '../../delivery/types.ts';
@@ -8,7 +10,9 @@ import type { DeliveryFilter } from '../../operator/read-model.ts';
 import type { RenderedPost } from '../../platform.ts';
 import type { WorkerIdentity, WorkerInfo } from '../../scheduler/leases.ts';
 import type { CopiedTable, Row, Store } from '../store.ts';
+import { SqliteAlerts } from './alerts.ts';
 import * as copy from './copy.ts';
+import { SqliteCredentialExpiries } from './credential-expiries.ts';
 import { openDb, type Db, type OpenOptions } from './db.ts';
 import * as leases from './leases.ts';
 import * as ledger from './ledger.ts';
@@ -20,11 +24,16 @@ import * as read from './read-model.ts';
 /** The embedded store: one better-sqlite3 file, one worker at a time. */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  readonly #alerts: SqliteAlerts;
+  readonly #credentials: SqliteCredentialExpiries;
 
   constructor(
     readonly db: Db,
     readonly where: string,
-  ) {}
+  ) {
+    this.#alerts = new SqliteAlerts(db);
+    this.#credentials = new SqliteCredentialExpiries(db);
+  }
 
   static open(file: string, opts: OpenOptions = {}): SqliteStore {
     return new SqliteStore(openDb(file, opts), file);
@@ -164,6 +173,25 @@ export class SqliteStore implements Store {
   }
   async channelStates(): Promise<ChannelState[]> {
     return read.channelStates(this.db);
+  }
+
+  openAlerts(): Promise<AlertRecord[]> {
+    return this.#alerts.openAlerts();
+  }
+  raiseAlerts(conditions: Condition[]): Promise<void> {
+    return this.#alerts.raiseAlerts(conditions);
+  }
+  resolveAlerts(keys: string[], now: number): Promise<void> {
+    return this.#alerts.resolveAlerts(keys, now);
+  }
+  claimAlertBatch(now: number, minIntervalMs: number): Promise<AlertBatch | undefined> {
+    return this.#alerts.claimAlertBatch(now, minIntervalMs);
+  }
+  releaseAlertBatch(batch: AlertBatch): Promise<void> {
+    return this.#alerts.releaseAlertBatch(batch);
+  }
+  credentialExpiries(): Promise<{ channelId: string; expiresAt: number }[]> {
+    return this.#credentials.credentialExpiries();
   }
 
   async isEmpty(): Promise<boolean> {

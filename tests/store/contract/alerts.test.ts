@@ -1,23 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Condition } from '../../src/alerts/conditions.ts';
-import { openDb, type Db } from '../../src/store/sqlite/db.ts';
-import { SqliteAlerts } from '../../src/store/sqlite/alerts.ts';
+import { describe, expect, it } from 'vitest';
+import type { Condition } from '../../../src/alerts/conditions.ts';
+import { BACKENDS } from './backends.ts';
 
 const T0 = Date.UTC(2026, 11, 2, 6, 0);
 const MIN = 60_000;
 const paused: Condition = { key: 'channel-paused:x-main', kind: 'channel-paused', subject: 'x-main', detail: '401', since: T0 };
 
-let db: Db | undefined;
-afterEach(() => db?.close());
+describe.each(BACKENDS)('the alerts table on $name', (backend) => {
+  const alerts = () => backend.open();
 
-function alerts(): SqliteAlerts {
-  db = openDb(':memory:');
-  return new SqliteAlerts(db);
-}
-
-describe('the alerts table on SQLite', () => {
   it('claims a raised alert once, then its resolution once', async () => {
-    const store = alerts();
+    const store = await alerts();
     await store.raiseAlerts([paused]);
     await store.raiseAlerts([{ ...paused, detail: '401 again', since: T0 + MIN }]);
     const first = await store.claimAlertBatch(T0 + MIN, 5 * MIN);
@@ -29,7 +22,7 @@ describe('the alerts table on SQLite', () => {
   });
 
   it('keeps one message per interval across everything', async () => {
-    const store = alerts();
+    const store = await alerts();
     await store.raiseAlerts([paused]);
     expect(await store.claimAlertBatch(T0, 5 * MIN)).toBeDefined();
     await store.raiseAlerts([{ ...paused, key: 'feed-failing:a', kind: 'feed-failing', subject: 'a' }]);
@@ -38,7 +31,7 @@ describe('the alerts table on SQLite', () => {
   });
 
   it('closes an alert never notified without a notice, and reopens a flapping one silently', async () => {
-    const store = alerts();
+    const store = await alerts();
     await store.raiseAlerts([paused]);
     await store.resolveAlerts([paused.key], T0 + MIN);
     expect(await store.openAlerts()).toEqual([]);
@@ -54,11 +47,29 @@ describe('the alerts table on SQLite', () => {
   });
 
   it('gives a claim back when its message could not be sent', async () => {
-    const store = alerts();
+    const store = await alerts();
     await store.raiseAlerts([paused]);
     const batch = (await store.claimAlertBatch(T0, 5 * MIN))!;
     await store.releaseAlertBatch(batch);
     expect((await store.openAlerts())[0]!.notifiedAt).toBeUndefined();
     expect((await store.claimAlertBatch(T0 + MIN, 5 * MIN))?.raised.map((a) => a.key)).toEqual([paused.key]);
+  });
+
+  it('an alert closed without a notice does not hold back the next message', async () => {
+    const store = await alerts();
+    await store.raiseAlerts([paused]);
+    await store.resolveAlerts([paused.key], T0 + MIN);
+    await store.raiseAlerts([{ ...paused, key: 'feed-failing:a', kind: 'feed-failing', subject: 'a', since: T0 + 2 * MIN }]);
+    expect((await store.claimAlertBatch(T0 + 2 * MIN, 5 * MIN))?.raised.map((a) => a.key)).toEqual(['feed-failing:a']);
+  });
+
+  it('lists the credentials that expire, by channel', async () => {
+    const store = await alerts();
+    expect(await store.credentialExpiries()).toEqual([]);
+    await store.writeRows('credentials', [
+      { channel_id: 'threads-main', kind: 'oauth', data: 'sealed', version: 1, account: null, expires_at: T0 + 3 * MIN, refreshed_at: null, updated_at: T0, refresh_worker: null, refresh_until: null },
+      { channel_id: 'bluesky-main', kind: 'session', data: 'sealed', version: 1, account: null, expires_at: null, refreshed_at: null, updated_at: T0, refresh_worker: null, refresh_until: null },
+    ]);
+    expect(await store.credentialExpiries()).toEqual([{ channelId: 'threads-main', expiresAt: T0 + 3 * MIN }]);
   });
 });
