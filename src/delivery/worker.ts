@@ -79,7 +79,7 @@ export class DeliveryWorker {
     return result;
   }
 
-  /** When the next queued delivery may go out on these channels (undefined: nothing queued on an active channel). */
+  /** When the next queued delivery may go out, or expire, on these channels (undefined: nothing queued on an active channel). */
   async nextDueAt(held?: ReadonlySet<string>): Promise<number | undefined> {
     let next: number | undefined;
     for (const channel of this.channels) {
@@ -113,7 +113,9 @@ export class DeliveryWorker {
   private async plannedAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<number | undefined> {
     if (queue.state.pausedReason || queue.pending === 0) return undefined;
     const decision = await this.plan(channel, queue, now);
-    return decision.expired.length > 0 ? now : decision.next?.at;
+    if (decision.expired.length > 0) return now;
+    const at = Math.min(decision.next?.at ?? Infinity, decision.nextExpiryAt ?? Infinity);
+    return at === Infinity ? undefined : at;
   }
 
   /** Posts the planner's next delivery if it is due now (expiring what is too old first); edits go first, unplanned. */
