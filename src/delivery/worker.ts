@@ -5,7 +5,8 @@ import { renderPost } from '../render/render.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { ChannelRuntime } from './channels.ts';
 import type { ChannelQueue, Outbox } from './outbox.ts';
-import { longestWindowSeconds, nextAllowedAt, type PacingRules } from './pacing.ts';
+import { channelPlanInput } from './channel-plan.ts';
+import { longestWindowSeconds, nextAllowedAt } from './pacing.ts';
 import type { PlanQueue } from './plan-queue.ts';
 import { planNext, type Decision } from './planner.ts';
 import { planSettlement } from './settlement.ts';
@@ -98,16 +99,7 @@ export class DeliveryWorker {
 
   /** The planner's decision for the channel's posts: best first, within hours and quotas, paced; too old ones expire. */
   private async plan(channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<Decision> {
-    const rules: PacingRules = channel.config.dryRun ? { minIntervalSeconds: 0, windows: [] } : channel.pacing;
-    const maxAgeHours = channel.config.maxAgeHours;
-    return planNext({
-      entries: await this.outbox.plannerEntries(channel.id),
-      rules,
-      history: { lastAttemptAt: channel.config.dryRun ? undefined : queue.lastAttemptAt, recentPosts: channel.config.dryRun ? [] : queue.recentPosts, blockedUntil: queue.state.blockedUntil },
-      hours: channel.hours,
-      now,
-      ...(maxAgeHours !== undefined && { maxAgeMs: maxAgeHours * 3_600_000 }),
-    });
+    return planNext(channelPlanInput(channel, queue, await this.outbox.plannerEntries(channel.id), now));
   }
 
   private async plannedAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<number | undefined> {
