@@ -260,6 +260,28 @@ describe('planner properties', () => {
     );
   });
 
+  it('names the first moment an entry still queued becomes too old, and at that moment expires it', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer({ min: 0, max: 2 * DAY }), (s, later) => {
+        const { rules, hours, entries, maxAgeMs } = build(s);
+        const now = s.start + later;
+        const input = { entries, rules, history: NONE, hours, now, maxAgeMs };
+        const decision = planNext(input);
+        const live = entries.filter((e) => !decision.expired.includes(e.id));
+        if (maxAgeMs === undefined || live.length === 0) {
+          expect(decision.nextExpiryAt).toBeUndefined();
+          return;
+        }
+        const first = Math.min(...live.map((e) => (e.publishedAt ?? e.orderAt) + maxAgeMs));
+        expect(decision.nextExpiryAt).toBe(first + 1);
+        expect(decision.nextExpiryAt!).toBeGreaterThan(now);
+        const then = planNext({ ...input, entries: live, now: decision.nextExpiryAt! });
+        expect(then.expired).toEqual(live.filter((e) => (e.publishedAt ?? e.orderAt) + maxAgeMs === first).map((e) => e.id));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('never sends more than its fair share of the quota early in the stretch when more is due than it allows', () => {
     fc.assert(
       fc.property(scenario, fc.integer({ min: 1, max: 40 }), (s, extra) => {
