@@ -37,7 +37,7 @@ interface ChannelStatus {
   dryRun: boolean;
   queued: number;
   nextDueAt: number | null;
-  /** The first queued posts in planned order (edits go first, unplanned). */
+  /** The first queued posts in planned order (edits, which go before them unplanned, are not listed). */
   planned: PlannedPost[];
   /** `paused` (credentials refused), `unavailable` (its adapter could not start), `rate-limited`, or null. */
   blocked: 'paused' | 'unavailable' | 'rate-limited' | null;
