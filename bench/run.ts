@@ -37,6 +37,7 @@ import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { planIngest } from '../src/feeds/policy.ts';
 import type { HttpCache } from '../src/feeds/fetch.ts';
 import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
+import { benchPlanner } from './planner.ts';
 import { benchStore } from './store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -525,6 +526,7 @@ async function main(): Promise<void> {
     poll: () => benchPolling(dir, posting),
     delivery: () => benchDelivery(dir, channel(channels, 'console')),
     store: () => benchStore(),
+    planner: () => benchPlanner(report),
   };
   // `npm run bench -- poll delivery` runs only those sections.
   const chosen = process.argv.slice(2);

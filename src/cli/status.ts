@@ -1,15 +1,33 @@
+import { channelPlanInput } from '../delivery/channel-plan.ts';
+import type { ChannelRuntime } from '../delivery/channels.ts';
+import type { ChannelQueue } from '../delivery/outbox.ts';
+import { longestWindowSeconds } from '../delivery/pacing.ts';
+import { plannedOrder } from '../delivery/planner.ts';
 import type { AttemptRecord, ChannelState, Delivery, DeliveryState } from '../delivery/types.ts';
 import { dueAt } from '../delivery/worker.ts';
-import { longestWindowSeconds } from '../delivery/pacing.ts';
 import { UserError } from '../errors.ts';
 import type { FeedState } from '../feeds/ledger.ts';
+import { consoleChannels } from '../http/console-channel.ts';
 import type { WorkerInfo } from '../scheduler/leases.ts';
+import type { Store } from '../store/store.ts';
 import { loadApp, openStore, type GlobalOptions } from './context.ts';
 import { when } from './format.ts';
 import { hintFor } from './hints.ts';
 
 export interface StatusOptions extends GlobalOptions {
   json?: boolean;
+}
+
+/** How many of a channel's queued posts `status` lists in planned order. */
+const PLANNED_SHOWN = 10;
+
+/** A queued post in the planner's order: when it is expected to go out, or to expire instead. */
+interface PlannedPost {
+  id: number;
+  title: string;
+  priority: number;
+  at: number | null;
+  expiresAt: number | null;
 }
 
 /** One channel as `status --json` shows it. */
@@ -19,6 +37,8 @@ interface ChannelStatus {
   dryRun: boolean;
   queued: number;
   nextDueAt: number | null;
+  /** The first queued posts in planned order (edits, which go before them unplanned, are not listed). */
+  planned: PlannedPost[];
   /** `paused` (credentials refused), `unavailable` (its adapter could not start), `rate-limited`, or null. */
   blocked: 'paused' | 'unavailable' | 'rate-limited' | null;
   reason: string | null;
@@ -36,11 +56,13 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     const channels: ChannelStatus[] = [];
     for (const c of app.channels) {
       const queue = await store.channelQueue(c.id, now, now - longestWindowSeconds(c.pacing) * 1000);
-      channels.push(channelStatus(c.id, c.config.platform, c.config.dryRun, channelStates.get(c.id) ?? { id: c.id }, queue.pending, dueAt(c, queue, now) ?? queue.earliestDueAt, now));
+      const planned = await plannedPosts(store, c, queue, now);
+      const next = queue.next?.kind === 'edit' ? dueAt(c, queue, now) : (planned.find((p) => p.at !== null)?.at ?? undefined);
+      channels.push(channelStatus(c, channelStates.get(c.id) ?? { id: c.id }, queue.pending, next ?? queue.earliestDueAt, planned, now));
     }
     const needs = {
       held: await store.deliveries({ states: ['held'] }),
-      review: await store.deliveries({ states: ['review'] }),
+      review: await withPosts(app.channels, await store.deliveries({ states: ['review'] })),
       failed: await store.deliveries({ states: ['failed'] }),
       inDoubt: await store.deliveries({ states: ['in_doubt'] }),
     };
@@ -63,15 +85,42 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
   }
 }
 
-function channelStatus(id: string, platform: string, dryRun: boolean, s: ChannelState, queued: number, next: number | undefined, now: number): ChannelStatus {
+/** The channel's queued posts as the worker would send them if nothing new arrived: the first few, with what expires before them. */
+async function plannedPosts(store: Store, channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<PlannedPost[]> {
+  if (queue.pending === 0) return [];
+  const order = plannedOrder(channelPlanInput(channel, queue, await store.plannerEntries(channel.id), now), PLANNED_SHOWN);
+  const pending = new Map((await store.deliveries({ channelId: channel.id, states: ['pending'] })).map((d) => [d.id, d]));
+  return order.slice(0, PLANNED_SHOWN).map((p) => ({
+    id: p.id,
+    title: pending.get(p.id)?.article.title ?? '',
+    priority: pending.get(p.id)?.priority ?? 0,
+    at: 'at' in p ? p.at : null,
+    expiresAt: 'expiresAt' in p ? p.expiresAt : null,
+  }));
+}
+
+/** Deliveries waiting for review, each with the post it would send (rendered now when not yet fixed). */
+async function withPosts(channels: ChannelRuntime[], deliveries: Delivery[]): Promise<Delivery[]> {
+  const rendering = consoleChannels(channels);
+  return Promise.all(
+    deliveries.map(async (d) => {
+      const channel = rendering.find((c) => c.id === d.channelId);
+      const outcome = channel ? await channel.postOf(d) : undefined;
+      return outcome?.ok ? { ...d, rendered: outcome.post } : { ...d, lastError: outcome?.reason ?? `channel ${d.channelId} is no longer in the config` };
+    }),
+  );
+}
+
+function channelStatus(channel: ChannelRuntime, s: ChannelState, queued: number, next: number | undefined, planned: PlannedPost[], now: number): ChannelStatus {
   const blockedNow = s.blockedUntil !== undefined && s.blockedUntil > now;
   const blocked = s.pausedReason ? 'paused' : blockedNow ? (s.blockedCode === 'unavailable' ? 'unavailable' : 'rate-limited') : null;
   return {
-    id,
-    platform,
-    dryRun,
+    id: channel.id,
+    platform: channel.config.platform,
+    dryRun: channel.config.dryRun,
     queued,
     nextDueAt: next ?? null,
+    planned,
     blocked,
     reason: s.pausedReason ?? (blockedNow ? (s.blockedReason ?? null) : null),
     blockedUntil: blockedNow ? s.blockedUntil! : null,
@@ -101,6 +150,12 @@ function printStatus(
       c.blocked === 'rate-limited' ? `rate-limited until ${when(c.blockedUntil!, now)}` : undefined,
     ].filter(Boolean);
     out(`  ${c.id} (${c.platform}): ${c.queued} queued${c.queued && c.nextDueAt ? `, next due ${when(c.nextDueAt, now)}` : ''}${flags.length ? ` — ${flags.join('; ')}` : ''}`);
+    for (const p of c.planned) {
+      const plan = p.at !== null ? `goes ${when(p.at, now)}` : `expires ${when(p.expiresAt!, now)}, too old to send`;
+      out(`    #${p.id} ${plan}: "${p.title}" (priority ${p.priority})`);
+    }
+    const unlisted = c.queued - c.planned.length;
+    if (c.planned.length > 0 && unlisted > 0) out(`    … and ${unlisted} more queued`);
   }
   if (v.storeKind === 'postgres' || v.workers.length > 0) {
     out('Workers');

@@ -34,6 +34,8 @@ export interface Decision {
   next?: PlannedSend;
   /** Entries already too old at `now`: they expire instead of going out. */
   expired: number[];
+  /** The first moment a queued entry will be too old (with `maxAgeMs`): look again then, so it expires on time. */
+  nextExpiryAt?: number;
 }
 
 /** Priority at which an article goes out at once, whatever the pacing (still within quotas and hours). */
@@ -136,16 +138,20 @@ function decide(input: PlanInput, slots: Slots): Decision {
   const live: QueueEntry[] = [];
   let firstDue = Infinity;
   let firstUrgentDue = Infinity;
+  let firstExpiry = Infinity;
   for (const e of input.entries) {
-    if (expiresAt(e, maxAgeMs) < now) {
+    const expiry = expiresAt(e, maxAgeMs);
+    if (expiry < now) {
       expired.push(e.id);
       continue;
     }
     live.push(e);
+    firstExpiry = Math.min(firstExpiry, expiry);
     firstDue = Math.min(firstDue, e.dueAt);
     if (e.priority >= URGENT_PRIORITY) firstUrgentDue = Math.min(firstUrgentDue, e.dueAt);
   }
   if (live.length === 0) return { expired };
+  const expiry = firstExpiry === Infinity ? {} : { nextExpiryAt: firstExpiry + 1 };
 
   const slotFrom = (t: number) => hours.nextOpenAt(slots.allowedAt(Math.max(now, t)));
   let at = slotFrom(firstDue);
@@ -156,13 +162,13 @@ function decide(input: PlanInput, slots: Slots): Decision {
     top = bestAt(live, at, maxAgeMs);
     if (top) break;
   }
-  if (!top) return { expired };
-  if (top.priority >= URGENT_PRIORITY) return { next: { id: top.id, at }, expired };
+  if (!top) return { expired, ...expiry };
+  if (top.priority >= URGENT_PRIORITY) return { next: { id: top.id, at }, expired, ...expiry };
 
   const pacedAt = pacedSlot(input, slots, live, at);
-  if (pacedAt <= at) return { next: { id: top.id, at }, expired };
+  if (pacedAt <= at) return { next: { id: top.id, at }, expired, ...expiry };
   const sendAt = firstUrgentDue === Infinity ? pacedAt : Math.min(slotFrom(firstUrgentDue), pacedAt);
-  return { next: { id: (bestAt(live, sendAt, maxAgeMs) ?? top).id, at: sendAt }, expired };
+  return { next: { id: (bestAt(live, sendAt, maxAgeMs) ?? top).id, at: sendAt }, expired, ...expiry };
 }
 
 /** When pacing lets the next non-urgent post go, or `at` when there is enough quota for everything due. */

@@ -5,7 +5,8 @@ import { renderPost } from '../render/render.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { ChannelRuntime } from './channels.ts';
 import type { ChannelQueue, Outbox } from './outbox.ts';
-import { longestWindowSeconds, nextAllowedAt, type PacingRules } from './pacing.ts';
+import { channelPlanInput } from './channel-plan.ts';
+import { longestWindowSeconds, nextAllowedAt } from './pacing.ts';
 import type { PlanQueue } from './plan-queue.ts';
 import { planNext, type Decision } from './planner.ts';
 import { planSettlement } from './settlement.ts';
@@ -81,7 +82,7 @@ export class DeliveryWorker {
     return result;
   }
 
-  /** When the next queued delivery may go out on these channels (undefined: nothing queued on an active channel). */
+  /** When the next queued delivery may go out, or expire, on these channels (undefined: nothing queued on an active channel). */
   async nextDueAt(held?: ReadonlySet<string>): Promise<number | undefined> {
     let next: number | undefined;
     for (const channel of this.channels) {
@@ -100,22 +101,15 @@ export class DeliveryWorker {
 
   /** The planner's decision for the channel's posts: best first, within hours and quotas, paced; too old ones expire. */
   private async plan(channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<Decision> {
-    const rules: PacingRules = channel.config.dryRun ? { minIntervalSeconds: 0, windows: [] } : channel.pacing;
-    const maxAgeHours = channel.config.maxAgeHours;
-    return planNext({
-      entries: await this.outbox.plannerEntries(channel.id),
-      rules,
-      history: { lastAttemptAt: channel.config.dryRun ? undefined : queue.lastAttemptAt, recentPosts: channel.config.dryRun ? [] : queue.recentPosts, blockedUntil: queue.state.blockedUntil },
-      hours: channel.hours,
-      now,
-      ...(maxAgeHours !== undefined && { maxAgeMs: maxAgeHours * 3_600_000 }),
-    });
+    return planNext(channelPlanInput(channel, queue, await this.outbox.plannerEntries(channel.id), now));
   }
 
   private async plannedAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): Promise<number | undefined> {
     if (queue.state.pausedReason || queue.pending === 0) return undefined;
     const decision = await this.plan(channel, queue, now);
-    return decision.expired.length > 0 ? now : decision.next?.at;
+    if (decision.expired.length > 0) return now;
+    const at = Math.min(decision.next?.at ?? Infinity, decision.nextExpiryAt ?? Infinity);
+    return at === Infinity ? undefined : at;
   }
 
   /** Posts the planner's next delivery if it is due now (expiring what is too old first); edits go first, unplanned. */

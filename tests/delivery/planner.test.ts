@@ -131,6 +131,7 @@ describe('planNext', () => {
     expect(planNext({ entries, rules: rules17, history: NONE, hours: ALWAYS_OPEN, now, maxAgeMs: 12 * HOUR })).toEqual({
       next: { id: 2, at: now },
       expired: [1, 3],
+      nextExpiryAt: now + 10 * HOUR + 1,
     });
   });
 
@@ -139,6 +140,25 @@ describe('planNext', () => {
     const entries = [entry(1, 5, now - HOUR, now + 10 * MIN), entry(2, 0, now - HOUR)];
     expect(planNext({ entries, rules: rules17, history: NONE, hours: ALWAYS_OPEN, now }).next).toEqual({ id: 2, at: now });
     expect(planNext({ entries: [entries[0]!], rules: rules17, history: NONE, hours: ALWAYS_OPEN, now }).next).toEqual({ id: 1, at: now + 10 * MIN });
+  });
+
+  it('names when the queue next expires, so an article too old before the hours open ends expired on time', () => {
+    const published = at('2026-06-01T01:00:00Z');
+    const entries = [{ ...entry(1, 0, published), publishedAt: published }];
+    const now = at('2026-06-01T03:00:00Z');
+    const decision = planNext({ entries, rules: rules17, history: NONE, hours: weekdays, now, maxAgeMs: 4 * HOUR });
+    expect(decision).toEqual({ expired: [], nextExpiryAt: published + 4 * HOUR + 1 });
+    expect(planNext({ entries, rules: rules17, history: NONE, hours: weekdays, now: decision.nextExpiryAt!, maxAgeMs: 4 * HOUR })).toEqual({ expired: [1] });
+  });
+
+  it('names the first expiry among the entries left when one goes out', () => {
+    const now = at('2026-06-01T09:00:00Z');
+    const entries = [{ ...entry(1, 5, now - HOUR), publishedAt: now - HOUR }, { ...entry(2, 0, now - 3 * HOUR), publishedAt: now - 3 * HOUR }];
+    expect(planNext({ entries, rules: rules17, history: NONE, hours: weekdays, now, maxAgeMs: 4 * HOUR })).toEqual({
+      next: { id: 1, at: now },
+      expired: [],
+      nextExpiryAt: now + HOUR + 1,
+    });
   });
 
   it('answers nothing for an empty queue', () => {
@@ -237,6 +257,28 @@ describe('planner properties', () => {
         });
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('names the first moment an entry still queued becomes too old, and at that moment expires it', () => {
+    fc.assert(
+      fc.property(scenario, fc.integer({ min: 0, max: 2 * DAY }), (s, later) => {
+        const { rules, hours, entries, maxAgeMs } = build(s);
+        const now = s.start + later;
+        const input = { entries, rules, history: NONE, hours, now, maxAgeMs };
+        const decision = planNext(input);
+        const live = entries.filter((e) => !decision.expired.includes(e.id));
+        if (maxAgeMs === undefined || live.length === 0) {
+          expect(decision.nextExpiryAt).toBeUndefined();
+          return;
+        }
+        const first = Math.min(...live.map((e) => (e.publishedAt ?? e.orderAt) + maxAgeMs));
+        expect(decision.nextExpiryAt).toBe(first + 1);
+        expect(decision.nextExpiryAt!).toBeGreaterThan(now);
+        const then = planNext({ ...input, entries: live, now: decision.nextExpiryAt! });
+        expect(then.expired).toEqual(live.filter((e) => (e.publishedAt ?? e.orderAt) + maxAgeMs === first).map((e) => e.id));
+      }),
+      { numRuns: 100 },
     );
   });
 
