@@ -52,9 +52,13 @@ function simulate(s: Scenario): { sends: Send[]; expired: number[] } {
     const decision = planNext({ entries: queue, rules: s.rules, history, hours: s.hours, now, maxAgeMs: s.maxAgeMs });
     expired.push(...decision.expired);
     queue = queue.filter((e) => !decision.expired.includes(e.id));
-    const arrival = future[0]?.dueAt;
+    const arrival = future[0]?.dueAt ?? Infinity;
     const next = decision.next;
-    if (next && (arrival === undefined || next.at <= arrival)) {
+    // The worker wakes at the earlier of the planned send and the next expiry (then plans again).
+    const expiry = decision.nextExpiryAt ?? Infinity;
+    if (expiry < s.until && expiry <= arrival && (!next || expiry <= next.at)) {
+      now = expiry;
+    } else if (next && next.at <= arrival) {
       if (next.at >= s.until) break;
       expect(next.at).toBeGreaterThanOrEqual(now);
       const sent = queue.find((e) => e.id === next.id)!;
@@ -63,7 +67,7 @@ function simulate(s: Scenario): { sends: Send[]; expired: number[] } {
       history.recentPosts.unshift(next.at);
       history.lastAttemptAt = next.at;
       now = next.at;
-    } else if (arrival !== undefined && arrival < s.until) {
+    } else if (arrival < s.until) {
       now = arrival;
     } else {
       break;
