@@ -155,6 +155,7 @@ describe('corrections follow the article', () => {
     items[1] = { ...items[1]!, title: CORRECTED_TITLE, pubDate: new Date() };
     const second = await once();
     expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain('2 corrected (their posts are edited)');
     expect(tally()).toEqual({ posts: THREE_POSTS, edits: { telegram: 2, telegramQuiet: 0, mastodon: 2, facebook: 2, discord: 2, linkedin: 2 } });
 
     // What each platform now shows, post by post (Discord's lead is in its card).
