@@ -151,6 +151,7 @@ export function describePoll(p: PollResult): string {
   if (p.notModified) return `feed ${p.feedId}: not modified`;
   const r = p.report!;
   const parts = [`${r.listed} items`, `${r.fresh} new`, `${r.queued} queued`];
+  if (r.corrected) parts.push(`${r.corrected} corrected (their posts are edited)`);
   if (r.held) parts.push(`${r.held} HELD by the flood guard (herald release ${p.feedId} | herald skip --held)`);
   if (r.beyondBackfill) parts.push(`${r.beyondBackfill} older marked seen (first poll, backfill)`);
   if (r.tooOld) parts.push(`${r.tooOld} too old`);

@@ -206,11 +206,15 @@ export async function historyCommand(opts: HistoryOptions): Promise<number> {
     if (deliveries.length === 0) out('no deliveries yet');
     for (const d of deliveries) {
       const where = d.remoteUrl ?? d.remoteId ?? (d.dryRun ? 'dry run: not sent' : '');
-      out(`#${d.id} [${d.channelId}] ${d.kind === 'edit' ? 'edit ' : ''}${d.state.replace('_', '-')}: "${d.article.title}"${where ? ` → ${where}` : ''}`);
+      const kind = d.kind === 'edit' ? `edit of #${d.targetId ?? '?'} ` : '';
+      out(`#${d.id} [${d.channelId}] ${kind}${d.state.replace('_', '-')}: "${d.article.title}"${where ? ` → ${where}` : ''}`);
       out(`    ${d.article.link}`);
-      for (const a of attempts.get(d.id) ?? []) {
+      const tried = attempts.get(d.id) ?? [];
+      for (const a of tried) {
         out(`    attempt ${a.n} at ${when(a.startedAt)}: ${a.outcome ?? 'in flight'}${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}${a.detail ? ` — ${a.detail}` : ''}`);
       }
+      // Settled without an attempt (a correction the platform cannot apply, a post that cannot be rendered): why.
+      if (tried.length === 0 && d.lastError) out(`    ${d.lastError}`);
       const hint = hintFor(d);
       if (hint) out(`    → ${hint}`);
     }

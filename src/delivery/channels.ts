@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Article } from '../article.ts';
 import type { ChannelConfig } from '../config/schema.ts';
 import { compileFilter, type FilterVerdict } from '../feeds/filter.ts';
-import type { ChannelControls } from '../feeds/policy.ts';
+import type { ChannelControls, ChannelEditing } from '../feeds/policy.ts';
 import { articlePriority } from '../feeds/priority.ts';
 import type { Adapter, AdapterDefinition } from '../platform.ts';
 import { alwaysOpen, parsePostingHours, postingHours, type PostingHours } from './hours.ts';
@@ -64,6 +64,15 @@ export function channelControls(channels: ChannelRuntime[]): ChannelControls {
     if (!channel) return { priority: 0, review: false };
     const verdict = channel.filter(article);
     return { ...(!verdict.pass && { filtered: verdict.rule }), priority: channel.priority(article), review: channel.config.review };
+  };
+}
+
+/** Each channel's way with corrections, as ingest plans them. */
+export function channelEditing(channels: ChannelRuntime[]): ChannelEditing {
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  return (channelId) => {
+    const channel = byId.get(channelId);
+    return channel && { channel: channel.config, canEdit: channel.definition.edit };
   };
 }
 

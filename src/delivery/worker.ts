@@ -1,15 +1,18 @@
 import type { Logger } from 'pino';
-import type { RenderedPost, SendResult } from '../platform.ts';
+import type { Adapter, EditResult, RenderedPost, SendResult } from '../platform.ts';
+import type { ReadModel } from '../operator/read-model.ts';
 import type { Redactor } from '../redact.ts';
 import { renderPost } from '../render/render.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { ChannelRuntime } from './channels.ts';
+import { planEdit } from './edit-plan.ts';
+import { planEditSettlement } from './edit-settlement.ts';
 import type { ChannelQueue, Outbox } from './outbox.ts';
 import { channelPlanInput } from './channel-plan.ts';
-import { longestWindowSeconds, nextAllowedAt } from './pacing.ts';
+import { longestWindowSeconds, nextAllowedAt, pacingFor, type PacingRules } from './pacing.ts';
 import type { PlanQueue } from './plan-queue.ts';
 import { planNext, type Decision } from './planner.ts';
-import { planSettlement } from './settlement.ts';
+import { planSettlement, type SettlementPlan } from './settlement.ts';
 import type { AttemptOutcome, Delivery, DeliveryState } from './types.ts';
 
 export interface DeliveryEvent {
@@ -42,8 +45,8 @@ export interface WorkerOptions {
 
 /**
  * Sends what is due: channels in parallel, each channel's queue in order, one post at a
- * time, within its spacing and quotas. Every send is claimed in the store before it
- * leaves and settled after it answers.
+ * time, within its spacing and quotas; edits (corrections) first, within the platform's own
+ * limits alone. Every send is claimed in the store before it leaves and settled after it answers.
  */
 export class DeliveryWorker {
   private stopped = false;
@@ -51,7 +54,7 @@ export class DeliveryWorker {
   private readonly now: () => number;
 
   constructor(
-    private readonly outbox: Outbox & PlanQueue,
+    private readonly outbox: Outbox & PlanQueue & Pick<ReadModel, 'delivery'>,
     private readonly channels: ChannelRuntime[],
     private readonly opts: WorkerOptions,
   ) {
@@ -89,8 +92,10 @@ export class DeliveryWorker {
       if (held && !held.has(channel.id)) continue;
       const now = this.now();
       const queue = await this.queue(channel, now);
-      const due = queue.next?.kind === 'edit' ? dueAt(channel, queue, now) : await this.plannedAt(channel, queue, now);
-      if (due !== undefined && (next === undefined || due < next)) next = due;
+      const edit = queue.editDueAt === undefined || queue.state.pausedReason ? undefined : Math.max(queue.editDueAt, editAllowedAt(channel, queue, now));
+      for (const due of [edit, await this.plannedAt(channel, queue, now)]) {
+        if (due !== undefined && (next === undefined || due < next)) next = due;
+      }
     }
     return next;
   }
@@ -114,7 +119,7 @@ export class DeliveryWorker {
 
   /** Posts the planner's next delivery if it is due now (expiring what is too old first); edits go first, unplanned. */
   private async nextDelivery(channel: ChannelRuntime, queue: ChannelQueue, now: number, log: Logger): Promise<Delivery | undefined> {
-    if (queue.next?.kind === 'edit') return allowedAt(channel, queue, now) > now ? undefined : queue.next;
+    if (queue.next?.kind === 'edit') return editAllowedAt(channel, queue, now) > now ? undefined : queue.next;
     if (queue.pending === 0) return undefined;
     const decision = await this.plan(channel, queue, now);
     for (const id of decision.expired) {
@@ -149,6 +154,10 @@ export class DeliveryWorker {
       }
       // Stopped while the adapter was starting: `settled()` no longer waits for a send begun now.
       if (this.stopped) return;
+      if (delivery.kind === 'edit') {
+        await this.track(this.correct(channel, adapter, delivery, now, log));
+        continue;
+      }
 
       let post = delivery.rendered;
       if (!post) {
@@ -171,21 +180,67 @@ export class DeliveryWorker {
         continue;
       }
 
-      const sending = this.outbox.claim(delivery.id, post, claim).then(async (attempt) => {
-        if (attempt !== undefined) await this.send(channel, adapter, delivery, post, attempt, log);
-      });
-      this.inFlight.add(sending);
-      try {
-        await sending;
-      } finally {
-        this.inFlight.delete(sending);
-      }
+      await this.track(
+        this.outbox.claim(delivery.id, post, claim).then(async (attempt) => {
+          if (attempt !== undefined) await this.send(channel, adapter, delivery, post, attempt, log);
+        }),
+      );
     }
+  }
+
+  /** Keeps a claim and its request in flight until settled (see `settled`). */
+  private async track(sending: Promise<void>): Promise<void> {
+    this.inFlight.add(sending);
+    try {
+      await sending;
+    } finally {
+      this.inFlight.delete(sending);
+    }
+  }
+
+  /** An edit of a published post: rendered in the post's layout from the article's latest version, claimed, sent, settled. */
+  private async correct(channel: ChannelRuntime, adapter: Adapter, edit: Delivery, now: number, log: Logger): Promise<void> {
+    const target = edit.targetId === undefined ? undefined : await this.outbox.delivery(edit.targetId);
+    const canEdit = adapter.edit ? channel.definition.edit : undefined;
+    const plan = planEdit(edit, target, { config: channel.config, canEdit, rules: adapter.rules }, now);
+    if (plan.kind === 'drop') {
+      if (await this.outbox.dropEdit(edit.id, plan.reason, plan.code, now)) {
+        log.info({ delivery: edit.id, reason: plan.reason }, 'correction not applied');
+        this.emit({ delivery: edit, state: 'skipped', outcome: 'permanent', detail: plan.reason });
+      }
+      return;
+    }
+    if (plan.kind === 'unrenderable') {
+      if (await this.outbox.failUnrenderable(edit.id, plan.reason, now)) {
+        log.error({ delivery: edit.id, reason: plan.reason }, 'correction cannot be rendered for this platform');
+        this.emit({ delivery: edit, state: 'failed', outcome: 'render-failed', detail: plan.reason });
+      }
+      return;
+    }
+    const claim = { workerId: this.opts.workerId, now };
+    if (channel.config.dryRun || !plan.remote) {
+      if ((await this.outbox.recordDryRun(edit.id, plan.post, claim)) === undefined) return;
+      log.info({ delivery: edit.id, layout: plan.post.layout, text: plan.post.text }, 'dry run: correction rendered, not sent');
+      this.emit({ delivery: edit, state: 'sent', outcome: 'dry-run', post: plan.post });
+      return;
+    }
+    const attempt = await this.outbox.claim(edit.id, plan.post, claim);
+    if (attempt === undefined) return;
+    const remote = plan.remote;
+    const result = this.redactResult(
+      await withTimeout(
+        (signal) => adapter.edit!(remote, plan.post, { idempotencyKey: edit.idempotencyKey, signal }),
+        this.opts.sendTimeoutMs,
+        (reason): EditResult => ({ kind: 'retry', reason }),
+      ),
+    );
+    const at = this.now();
+    await this.apply(channel, edit, attempt, planEditSettlement(result, remote, edit.failures, this.opts.retry, at), plan.post, at, log);
   }
 
   private async send(
     channel: ChannelRuntime,
-    adapter: Awaited<ReturnType<ChannelRuntime['adapter']>>,
+    adapter: Adapter,
     delivery: Delivery,
     post: RenderedPost,
     attempt: number,
@@ -196,11 +251,25 @@ export class DeliveryWorker {
       await withTimeout(
         (signal) => adapter.send(post, { idempotencyKey: delivery.idempotencyKey, resend: delivery.resend, signal }),
         this.opts.sendTimeoutMs,
+        (reason): SendResult => ({ kind: 'in-doubt', reason }),
       ),
     );
     const sendSeconds = (performance.now() - started) / 1000;
     const now = this.now();
-    const plan = planSettlement(result, delivery.failures, channel.definition.inDoubt, this.opts.retry, now);
+    await this.apply(channel, delivery, attempt, planSettlement(result, delivery.failures, channel.definition.inDoubt, this.opts.retry, now), post, now, log, sendSeconds);
+  }
+
+  /** Records how an attempt ended, and what it means for the channel (rate limit, refused credentials); a send's duration goes with it. */
+  private async apply(
+    channel: ChannelRuntime,
+    delivery: Delivery,
+    attempt: number,
+    plan: SettlementPlan,
+    post: RenderedPost,
+    now: number,
+    log: Logger,
+    sendSeconds?: number,
+  ): Promise<void> {
     if (!(await this.outbox.settle(delivery.id, attempt, plan.settlement, now))) {
       log.warn({ delivery: delivery.id, attempt, outcome: plan.settlement.outcome }, 'delivery moved on while its send was under way: recorded the attempt only');
     }
@@ -218,7 +287,7 @@ export class DeliveryWorker {
     this.emit({ delivery, state: s.state, outcome: s.outcome, post, detail: s.detail, remoteUrl, sendSeconds });
   }
 
-  private redactResult(result: SendResult): SendResult {
+  private redactResult<R extends SendResult | EditResult>(result: R): R {
     return 'reason' in result ? { ...result, reason: this.opts.redact(result.reason) } : result;
   }
 
@@ -245,21 +314,29 @@ function allowedAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): n
   );
 }
 
-/** Runs a send with an abort signal; a send that neither answers nor aborts in time is in doubt. */
-async function withTimeout(run: (signal: AbortSignal) => Promise<SendResult>, timeoutMs: number): Promise<SendResult> {
+/** When an edit may go: within the platform's own limits and blocks, not the channel's spacing or quotas (an edit is not a new post). */
+function editAllowedAt(channel: ChannelRuntime, queue: ChannelQueue, now: number): number {
+  if (channel.config.dryRun) return now;
+  const history = { lastAttemptAt: queue.lastAttemptAt, recentPosts: queue.recentPosts, blockedUntil: queue.state.blockedUntil };
+  return nextAllowedAt(pacingFor({ minIntervalSeconds: 0 }, channel.definition.pacing), history, now);
+}
+
+/**
+ * Runs a request with an abort signal; one that neither answers nor aborts in time, or throws,
+ * ends as `unanswered` says (a send is in doubt; an edit, safe to repeat, is retried).
+ */
+async function withTimeout<R>(run: (signal: AbortSignal) => Promise<R>, timeoutMs: number, unanswered: (reason: string) => R): Promise<R> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<SendResult>((resolve) => {
+  const timedOut = new Promise<R>((resolve) => {
     timer = setTimeout(() => {
       controller.abort();
-      resolve({ kind: 'in-doubt', reason: `no answer within ${Math.round(timeoutMs / 1000)} s` });
+      resolve(unanswered(`no answer within ${Math.round(timeoutMs / 1000)} s`));
     }, timeoutMs);
   });
   try {
     return await Promise.race([
-      run(controller.signal).catch(
-        (err: unknown): SendResult => ({ kind: 'in-doubt', reason: `adapter failed unexpectedly: ${err instanceof Error ? err.message : String(err)}` }),
-      ),
+      run(controller.signal).catch((err: unknown) => unanswered(`adapter failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`)),
       timedOut,
     ]);
   } finally {

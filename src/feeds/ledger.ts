@@ -1,4 +1,5 @@
 import type { Article } from '../article.ts';
+import type { ArticleCorrection } from './corrections.ts';
 import type { HttpCache } from './fetch.ts';
 
 export interface FeedState {
@@ -38,6 +39,8 @@ export interface IngestPlan {
   seen: Article[];
   /** New articles with a delivery per channel. A channel that already has a post of the same link gets none. */
   deliver: { article: Article; contentHash?: string; deliveries: PlannedDelivery[] }[];
+  /** Known articles that changed: their new data and version, and an edit of each post made of them. */
+  corrections?: ArticleCorrection[];
 }
 
 /** The feed ledger ingest records into: what is known of each feed and its articles. */

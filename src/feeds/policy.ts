@@ -1,11 +1,17 @@
 import type { Article } from '../article.ts';
 import type { FeedConfig } from '../config/feed-schema.ts';
+import { findCorrections, type CorrectableChannel } from './corrections.ts';
 import type { HttpCache } from './fetch.ts';
 import type { FilterRule } from './filter.ts';
 import type { IngestPlan, KnownArticle, PlannedDelivery } from './ledger.ts';
+import { contentHash } from './versions.ts';
+import type { EditCapability } from '../platform.ts';
 
 /** How a channel takes a new article: filtered out (with the rule), or with a priority, waiting for review or not. */
 export type ChannelControls = (channelId: string, article: Article) => { filtered?: FilterRule; priority: number; review: boolean };
+
+/** How a channel takes a correction: its `corrections` setting, platform and review, and whether the platform can edit. */
+export type ChannelEditing = (channelId: string) => { channel: CorrectableChannel; canEdit: EditCapability | undefined } | undefined;
 
 export interface PolicyInput {
   feed: FeedConfig;
@@ -74,6 +80,8 @@ export interface IngestReport {
   beyondBackfill: number;
   /** Deliveries a channel's filter left out. */
   filtered: number;
+  /** Known articles whose title or lead changed: their posts are corrected. */
+  corrected: number;
 }
 
 export interface PollInput {
@@ -87,6 +95,8 @@ export interface PollInput {
   channelIds: string[];
   /** Each channel's filter, priority and review; without it every channel takes every article at priority 0. */
   controls?: ChannelControls;
+  /** Each channel's way with corrections; without it a changed article only has its version recorded. */
+  editing?: ChannelEditing;
   cache: HttpCache;
   now: number;
   nextPollAt?: number;
@@ -94,8 +104,8 @@ export interface PollInput {
 
 /**
  * One poll's decision: which listed articles are new (neither their id nor their normalized
- * link is known, and not a repeat within this poll), what the policy does with them, and the
- * deliveries to record.
+ * link is known, and not a repeat within this poll), what the policy does with them, the
+ * deliveries to record, and which known articles changed (corrections).
  */
 export function planIngest(input: PollInput): { plan: IngestPlan; report: IngestReport } {
   const { feed, articles, known, firstPoll, channelIds, now } = input;
@@ -110,6 +120,7 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     return !knownIds.has(a.id) && !knownLinks.has(a.linkKey);
   });
   const decision = applyPolicy({ feed, fresh, feedSize: articles.length, firstPoll, now });
+  const corrections = findCorrections(articles, known, channelIds.flatMap((channelId) => input.editing?.(channelId) ?? []));
   let filtered = 0;
   const deliveries = (article: Article, state: 'pending' | 'held'): PlannedDelivery[] =>
     channelIds.flatMap((channelId) => {
@@ -127,9 +138,10 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     nextPollAt: input.nextPollAt,
     seen: [...decision.tooOld, ...decision.beyondBackfill],
     deliver: [
-      ...decision.post.map((article) => ({ article, deliveries: deliveries(article, 'pending') })),
-      ...decision.held.map((article) => ({ article, deliveries: deliveries(article, 'held') })),
+      ...decision.post.map((article) => ({ article, contentHash: contentHash(article), deliveries: deliveries(article, 'pending') })),
+      ...decision.held.map((article) => ({ article, contentHash: contentHash(article), deliveries: deliveries(article, 'held') })),
     ],
+    corrections,
   };
   const report: IngestReport = {
     feedId: feed.id,
@@ -141,6 +153,7 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     tooOld: decision.tooOld.length,
     beyondBackfill: decision.beyondBackfill.length,
     filtered,
+    corrected: corrections.filter((c) => c.edits.length > 0).length,
   };
   return { plan, report };
 }

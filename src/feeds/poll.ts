@@ -6,7 +6,7 @@ import type { Redactor } from '../redact.ts';
 import { fetchFeed } from './fetch.ts';
 import type { FeedLedger } from './ledger.ts';
 import { parseFeed, type SkippedItem } from './parse.ts';
-import { planIngest, type ChannelControls, type IngestReport } from './policy.ts';
+import { planIngest, type ChannelControls, type ChannelEditing, type IngestReport } from './policy.ts';
 
 export type PollResult =
   | { feedId: string; ok: true; notModified: boolean; report?: IngestReport; skipped: SkippedItem[] }
@@ -25,6 +25,8 @@ export interface PollOptions {
   signal?: AbortSignal;
   /** The channels' filters, priorities and review (see `channelControls`). */
   controls?: ChannelControls;
+  /** The channels' ways with corrections (see `channelEditing`). */
+  editing?: ChannelEditing;
 }
 
 /** After a failed poll, wait this long times 2^(failures-1), at most an hour. */
@@ -65,6 +67,7 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       firstPoll: state.firstPolledAt === undefined,
       channelIds,
       controls: opts.controls,
+      editing: opts.editing,
       cache: fetched.cache,
       now: at,
       nextPollAt: opts.nextPollAt?.(feed, at),

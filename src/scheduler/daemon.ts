@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
-import { channelControls, channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
+import { channelControls, channelEditing, channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
 import { pollFeed, type PollOptions, type PollResult } from '../feeds/poll.ts';
 import type { Store } from '../store/store.ts';
 import { POLL_CONCURRENCY } from './cycle.ts';
@@ -117,13 +117,14 @@ export class Daemon {
     const run = pollFeed(feed, channelIds, {
       ...this.opts,
       controls: channelControls(this.opts.channels),
+      editing: channelEditing(this.opts.channels),
       ledger: this.store,
       signal: this.aborter.signal,
       nextPollAt: (f) => nextTick(f.schedule),
     })
       .then((result) => {
         if (!this.aborter.signal.aborted) this.opts.onPoll?.(result);
-        if (result.ok && result.report && result.report.queued > 0) this.wake();
+        if (result.ok && result.report && (result.report.queued > 0 || result.report.corrected > 0)) this.wake();
       })
       .catch((err: unknown) => {
         this.log.warn({ feed: feed.id, err: this.opts.redact(String(err)) }, 'store unavailable: poll not recorded; the feed is polled again');

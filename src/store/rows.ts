@@ -135,6 +135,12 @@ export function channelFromRow(id: string, row: ChannelRow | undefined): Channel
   };
 }
 
+/**
+ * A pending delivery `d` may go: a post always; an edit once the post it corrects is settled
+ * (an edit racing its post's send waits for it; one of a post left in doubt waits for the operator).
+ */
+export const EDIT_READY = `(d.kind = 'post' OR EXISTS (SELECT 1 FROM deliveries t WHERE t.id = d.target_id AND t.state NOT IN ('pending', 'sending', 'in_doubt')))`;
+
 /** The attempt outcomes that may have put a post on the platform (they count against quotas). */
 export const MAY_HAVE_POSTED = `('sent', 'already-posted', 'in-doubt', 'interrupted')`;
 

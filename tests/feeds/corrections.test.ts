@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { adapters } from '../../adapters/index.ts';
 import { editWindowClosed, findCorrections, plannedEdit } from '../../src/feeds/corrections.ts';
 import type { KnownArticle } from '../../src/feeds/ledger.ts';
+import { planIngest } from '../../src/feeds/policy.ts';
 import { contentHash } from '../../src/feeds/versions.ts';
 import { dialogueArticle } from '../helpers/adapter-test.ts';
+import { feed as feedConfig } from '../helpers/articles.ts';
 
 const channelOn = (platform: string, extra: { corrections?: 'edit' | 'ignore'; review?: boolean } = {}) => ({
   id: `${platform}-main`,
@@ -94,5 +96,37 @@ describe('findCorrections', () => {
 
   it('new articles are not corrections', () => {
     expect(findCorrections([dialogueArticle({ id: 'other', linkKey: 'other' })], [known()], channels)).toEqual([]);
+  });
+});
+
+describe('planIngest', () => {
+  const story = dialogueArticle({ title: 'Kazakhstan Exports Rise 18%' });
+  const corrected = { ...story, title: 'Kazakhstan Exports Rise 21%' };
+  const editing = () => ({ channel: channelOn('telegram'), canEdit: adapters.telegram!.edit });
+  const input = (articles: (typeof story)[], known: KnownArticle[]) => ({
+    feed: feedConfig({ backfill: 5 }),
+    articles,
+    known,
+    firstPoll: known.length === 0,
+    channelIds: ['telegram-main'],
+    editing,
+    cache: {},
+    now: Date.parse('2026-12-02T08:00:00Z'),
+  });
+
+  it("records a new article's version with it, so its first change is already a correction", () => {
+    const { plan, report } = planIngest(input([story], []));
+    expect(plan.deliver).toMatchObject([{ article: story, contentHash: contentHash(story) }]);
+    expect(plan.corrections).toEqual([]);
+    expect(report.corrected).toBe(0);
+  });
+
+  it('plans the edits of a changed known article, and none for an unchanged one', () => {
+    const known = [{ pk: 7, id: story.id, linkKey: story.linkKey, contentHash: contentHash(story) }];
+    const { plan, report } = planIngest(input([corrected], known));
+    expect(plan.deliver).toEqual([]);
+    expect(plan.corrections).toEqual([{ pk: 7, article: corrected, contentHash: contentHash(corrected), edits: [{ channelId: 'telegram-main', state: 'pending' }] }]);
+    expect(report).toMatchObject({ fresh: 0, queued: 0, corrected: 1 });
+    expect(planIngest(input([story], known)).plan.corrections).toEqual([]);
   });
 });

@@ -123,14 +123,16 @@ export function claimChannels(db: PgDb, workerId: string, channelIds: string[], 
 
 export function recoverAbandoned(db: PgDb, canResend: (channelId: string) => boolean, now: number): Promise<{ resent: number; inDoubt: number }> {
   return db.tx(async (c) => {
-    const { rows } = await c.query<{ id: number; channel_id: string; attempts: number }>(
-      `SELECT id, channel_id, attempts FROM deliveries d
+    const { rows } = await c.query<{ id: number; kind: string; channel_id: string; attempts: number }>(
+      `SELECT id, kind, channel_id, attempts FROM deliveries d
        WHERE state = 'sending' AND (claimed_by IS NULL OR NOT ${liveWorker('d.claimed_by', 1)})
        ORDER BY id FOR UPDATE SKIP LOCKED`,
       [now],
     );
-    const resend = rows.filter((d) => canResend(d.channel_id)).map((d) => d.id);
-    const doubt = rows.filter((d) => !canResend(d.channel_id)).map((d) => d.id);
+    // An edit sets the post to a text: sending it again is always safe.
+    const resends = (d: (typeof rows)[number]) => d.kind === 'edit' || canResend(d.channel_id);
+    const resend = rows.filter(resends).map((d) => d.id);
+    const doubt = rows.filter((d) => !resends(d)).map((d) => d.id);
     await c.query(
       `UPDATE attempts t SET outcome = 'interrupted', code = 'interrupted', finished_at = $2, detail = 'the worker stopped before the answer was recorded'
        FROM deliveries d WHERE d.id = ANY($1) AND t.delivery_id = d.id AND t.n = d.attempts`,

@@ -4,6 +4,7 @@ import type { Article } from '../../article.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import type { PgDb } from './db.ts';
 import { feedFromRow, type FeedRow } from '../rows.ts';
+import { recordCorrections } from './corrections.ts';
 
 export async function feedState(db: PgDb, feedId: string): Promise<FeedState> {
   const { rows } = await db.query<FeedRow>('SELECT * FROM feeds WHERE id = $1', [feedId]);
@@ -65,8 +66,8 @@ const FEED_SUCCESS = `
 
 /**
  * One successful poll in one transaction: the new articles, a delivery per planned channel (the
- * one-post-per-link index turns away a story this channel already has from another feed) and
- * the feed's HTTP state; the feed's poll lease ends with it.
+ * one-post-per-link index turns away a story this channel already has from another feed), the
+ * corrections of known articles and the feed's HTTP state; the feed's poll lease ends with it.
  */
 export function record(db: PgDb, plan: IngestPlan): Promise<void> {
   return db.tx(async (client) => {
@@ -95,6 +96,7 @@ export function record(db: PgDb, plan: IngestPlan): Promise<void> {
         ],
       );
     }
+    await recordCorrections(client, plan.corrections ?? [], plan.now);
     await client.query(FEED_SUCCESS, [plan.feedId, plan.cache.etag ?? null, plan.cache.lastModified ?? null, plan.now, plan.nextPollAt ?? null, false]);
   });
 }

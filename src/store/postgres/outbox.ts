@@ -2,18 +2,19 @@ import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { Settlement } from '../../delivery/types.ts';
 import type { RenderedPost } from '../../platform.ts';
 import type { PgDb, Queryable } from './db.ts';
-import { channelFromRow, DELIVERY_SELECT, deliveryFromRow, type ChannelRow, type DeliveryRow } from '../rows.ts';
+import { channelFromRow, DELIVERY_SELECT, deliveryFromRow, EDIT_READY, type ChannelRow, type DeliveryRow } from '../rows.ts';
 
 /** Attempts that may have put a post on the platform: what quotas count. */
 const MAY_HAVE_POSTED = `(t.outcome IS NULL OR t.outcome IN ('sent', 'already-posted', 'in-doubt', 'interrupted'))`;
 
 export async function channelQueue(db: PgDb, channelId: string, now: number, since: number): Promise<ChannelQueue> {
-  const summary = db.query<ChannelRow & { last_attempt_at: number | null; recent: number[] | null; earliest: number | null; pending: number }>(
+  const summary = db.query<ChannelRow & { last_attempt_at: number | null; recent: number[] | null; earliest: number | null; edit_due: number | null; pending: number }>(
     `SELECT c.*,
        (SELECT MAX(t.started_at) FROM attempts t JOIN deliveries d ON d.id = t.delivery_id WHERE t.channel_id = $1 AND d.dry_run = 0) AS last_attempt_at,
        (SELECT array_agg(t.started_at ORDER BY t.started_at DESC) FROM attempts t JOIN deliveries d ON d.id = t.delivery_id
-         WHERE t.channel_id = $1 AND t.started_at > $2 AND d.dry_run = 0 AND ${MAY_HAVE_POSTED}) AS recent,
+         WHERE t.channel_id = $1 AND t.started_at > $2 AND d.dry_run = 0 AND d.kind = 'post' AND ${MAY_HAVE_POSTED}) AS recent,
        (SELECT MIN(due_at) FROM deliveries WHERE channel_id = $1 AND state = 'pending') AS earliest,
+       (SELECT MIN(d.due_at) FROM deliveries d WHERE d.channel_id = $1 AND d.state = 'pending' AND d.kind = 'edit' AND ${EDIT_READY}) AS edit_due,
        (SELECT COUNT(*) FROM deliveries WHERE channel_id = $1 AND state = 'pending') AS pending
      FROM (SELECT 1) one LEFT JOIN channels c ON c.id = $1`,
     [channelId, since],
@@ -21,7 +22,7 @@ export async function channelQueue(db: PgDb, channelId: string, now: number, sin
   // Edits first ('edit' sorts before 'post': a correction should not wait behind the queue), then
   // the oldest article: the order of deliveries_in_order, walked until the first row due.
   const next = db.query<DeliveryRow>(
-    `${DELIVERY_SELECT} WHERE d.channel_id = $1 AND d.state = 'pending' AND d.due_at <= $2
+    `${DELIVERY_SELECT} WHERE d.channel_id = $1 AND d.state = 'pending' AND d.due_at <= $2 AND ${EDIT_READY}
      ORDER BY d.kind, d.order_at, d.article_pk LIMIT 1`,
     [channelId, now],
   );
@@ -32,6 +33,7 @@ export async function channelQueue(db: PgDb, channelId: string, now: number, sin
     recentPosts: (s?.recent ?? []).map(Number),
     next: n ? deliveryFromRow(n) : undefined,
     earliestDueAt: s?.earliest ?? undefined,
+    editDueAt: s?.edit_due ?? undefined,
     pending: s?.pending ?? 0,
   };
 }
@@ -43,7 +45,7 @@ export async function channelQueue(db: PgDb, channelId: string, now: number, sin
 async function claimPending(db: Queryable, id: number, rendered: RenderedPost, workerId: string, now: number, dryRun: boolean): Promise<number | undefined> {
   const { rows } = await db.query<{ n: number }>(
     `WITH claimed AS (
-       UPDATE deliveries d SET state = 'sending', attempts = attempts + 1, rendered = COALESCE(rendered, $2), dry_run = $3, claimed_by = $4
+       UPDATE deliveries d SET state = 'sending', attempts = attempts + 1, rendered = CASE WHEN kind = 'edit' THEN $2 ELSE COALESCE(rendered, $2) END, dry_run = $3, claimed_by = $4
        WHERE id = $1 AND state = 'pending'
          AND EXISTS (SELECT 1 FROM channel_leases l WHERE l.channel_id = d.channel_id AND l.worker_id = $4 AND l.lease_until >= $5)
        RETURNING id, attempts, channel_id)
@@ -103,6 +105,14 @@ export async function failUnrenderable(db: PgDb, id: number, reason: string, now
   const { rowCount } = await db.query(
     `UPDATE deliveries SET state = 'failed', settled_at = $2, last_error = $3, last_code = 'render_failed' WHERE id = $1 AND state = 'pending'`,
     [id, now, reason],
+  );
+  return rowCount === 1;
+}
+
+export async function dropEdit(db: PgDb, id: number, reason: string, code: string, now: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE deliveries SET state = 'skipped', settled_at = $2, last_error = $3, last_code = $4 WHERE id = $1 AND kind = 'edit' AND state = 'pending'`,
+    [id, now, reason, code],
   );
   return rowCount === 1;
 }

@@ -59,6 +59,7 @@ export class PostgresStore implements Store {
   settle = (id: number, attempt: number, s: Settlement, now: number): Promise<boolean> => outbox.settle(this.db, id, attempt, s, now);
   recordDryRun = (id: number, rendered: RenderedPost, opts: { workerId: string; now: number }) => outbox.recordDryRun(this.db, id, rendered, opts);
   failUnrenderable = (id: number, reason: string, now: number): Promise<boolean> => outbox.failUnrenderable(this.db, id, reason, now);
+  dropEdit = (id: number, reason: string, code: string, now: number): Promise<boolean> => outbox.dropEdit(this.db, id, reason, code, now);
   pauseChannel = (channelId: string, reason: string, now: number): Promise<boolean> => outbox.pauseChannel(this.db, channelId, reason, now);
   blockChannel = (channelId: string, until: number, code: 'rate-limited' | 'unavailable', reason?: string): Promise<void> =>
     outbox.blockChannel(this.db, channelId, until, code, reason);

@@ -2,7 +2,7 @@
  * Records corrections in SQLite, inside the ledger's transaction: the article's new data and
  * version, and per channel an edit of the post it made — only of a post claimed at least once
  * (one never claimed renders the corrected article when it goes), and not when an edit of that
- * post is still waiting unclaimed (it renders the latest version when it goes).
+ * post is still waiting (an edit renders the latest version at each claim).
  */
 import { randomUUID } from 'node:crypto';
 import type { ArticleCorrection } from '../../feeds/corrections.ts';
@@ -20,7 +20,7 @@ export function recordCorrections(db: Db, corrections: ArticleCorrection[], now:
   );
   const waitingEdit = statement<[number], { id: number }>(
     db,
-    `SELECT id FROM deliveries WHERE target_id = ? AND kind = 'edit' AND attempts = 0 AND state IN ('pending', 'review') LIMIT 1`,
+    `SELECT id FROM deliveries WHERE target_id = ? AND kind = 'edit' AND state IN ('pending', 'review') LIMIT 1`,
   );
   const insertEdit = statement(
     db,

@@ -122,9 +122,9 @@ export function claimChannels(db: Db, workerId: string, channelIds: string[], no
 
 export function recoverAbandoned(db: Db, canResend: (channelId: string) => boolean, now: number): { resent: number; inDoubt: number } {
   return db.transaction(() => {
-    const abandoned = statement<[number], { id: number; channel_id: string; attempts: number }>(
+    const abandoned = statement<[number], { id: number; kind: string; channel_id: string; attempts: number }>(
       db,
-      `SELECT id, channel_id, attempts FROM deliveries WHERE state = 'sending'
+      `SELECT id, kind, channel_id, attempts FROM deliveries WHERE state = 'sending'
        AND (claimed_by IS NULL OR claimed_by NOT IN (SELECT id FROM workers WHERE heartbeat_at >= ?))`,
     ).all(now - LEASE_MS);
     let resent = 0;
@@ -135,7 +135,8 @@ export function recoverAbandoned(db: Db, canResend: (channelId: string) => boole
         d.id,
         d.attempts,
       );
-      if (canResend(d.channel_id)) {
+      // An edit sets the post to a text: sending it again is always safe.
+      if (d.kind === 'edit' || canResend(d.channel_id)) {
         statement(db, `UPDATE deliveries SET state = 'pending', resend = 1, due_at = ?, claimed_by = NULL WHERE id = ? AND state = 'sending'`).run(now, d.id);
         resent++;
       } else {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Article } from '../../article.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import { feedFromRow, type FeedRow } from '../rows.ts';
+import { recordCorrections } from './corrections.ts';
 import { statement, type Db } from './db.ts';
 
 export function feedState(db: Db, id: string): FeedState {
@@ -32,8 +33,8 @@ interface Row {
 }
 
 /**
- * One successful poll in a single transaction: new articles, their deliveries and the feed's
- * HTTP state. Nothing is sent before this commits, so a crash can neither lose an article nor
+ * One successful poll in a single transaction: new articles, their deliveries, the corrections
+ * of known ones and the feed's HTTP state. Nothing is sent before this commits, so a crash can neither lose an article nor
  * post one that was not recorded. A story another feed already brought to a channel gets no
  * second post there: the unique index on (channel, link) refuses it.
  */
@@ -69,6 +70,7 @@ export function record(db: Db, plan: IngestPlan): void {
         insertDelivery.run(recorded.pk, d.channelId, article.linkKey, d.state, randomUUID(), d.priority, now, recorded.order_at, now);
       }
     }
+    recordCorrections(db, plan.corrections ?? [], now);
     recordSuccess(db, feedId, plan.cache, now, plan.nextPollAt);
   })();
 }

@@ -1,8 +1,11 @@
 import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { Settlement } from '../../delivery/types.ts';
 import type { RenderedPost } from '../../platform.ts';
-import { channelFromRow, deliveryFromRow, MAY_HAVE_POSTED, type ChannelRow, type DeliveryRow } from '../rows.ts';
+import { channelFromRow, deliveryFromRow, EDIT_READY, MAY_HAVE_POSTED, type ChannelRow, type DeliveryRow } from '../rows.ts';
 import { statement, type Db } from './db.ts';
+
+/** A post keeps the rendering of its first claim (a resend sends the same bytes); an edit renders the article's latest version each time. */
+const RENDERED_AT_CLAIM = `CASE WHEN kind = 'edit' THEN ? ELSE COALESCE(rendered, ?) END`;
 
 export function channelQueue(db: Db, channelId: string, now: number, since: number): ChannelQueue {
   const state = channelFromRow(channelId, statement<[string], ChannelRow>(db, 'SELECT * FROM channels WHERE id = ?').get(channelId));
@@ -24,11 +27,12 @@ export function channelQueue(db: Db, channelId: string, now: number, since: numb
   const next = statement<[string, number], DeliveryRow>(
     db,
     `SELECT d.*, a.feed_id, a.data FROM deliveries d INDEXED BY deliveries_in_order JOIN articles a ON a.pk = d.article_pk
-     WHERE d.channel_id = ? AND d.state = 'pending' AND d.due_at <= ? ORDER BY d.kind, d.order_at, d.article_pk LIMIT 1`,
+     WHERE d.channel_id = ? AND d.state = 'pending' AND d.due_at <= ? AND ${EDIT_READY} ORDER BY d.kind, d.order_at, d.article_pk LIMIT 1`,
   ).get(channelId, now);
-  const queue = statement<[string], { due: number | null; n: number }>(
+  const queue = statement<[string], { due: number | null; edit_due: number | null; n: number }>(
     db,
-    `SELECT MIN(due_at) AS due, COUNT(*) AS n FROM deliveries WHERE channel_id = ? AND state = 'pending'`,
+    `SELECT MIN(due_at) AS due, MIN(CASE WHEN kind = 'edit' AND ${EDIT_READY} THEN due_at END) AS edit_due, COUNT(*) AS n
+     FROM deliveries d WHERE channel_id = ? AND state = 'pending'`,
   ).get(channelId)!;
   return {
     state,
@@ -36,6 +40,7 @@ export function channelQueue(db: Db, channelId: string, now: number, since: numb
     recentPosts,
     next: next ? deliveryFromRow(next) : undefined,
     earliestDueAt: queue.due ?? undefined,
+    editDueAt: queue.edit_due ?? undefined,
     pending: queue.n,
   };
 }
@@ -43,9 +48,9 @@ export function channelQueue(db: Db, channelId: string, now: number, since: numb
 function claimPending(db: Db, id: number, rendered: RenderedPost, dryRun: boolean, workerId: string, now: number): number | undefined {
   const row = statement<unknown[], { attempts: number; channel_id: string }>(
     db,
-    `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, rendered = COALESCE(rendered, ?), dry_run = ?, claimed_by = ?
+    `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, rendered = ${RENDERED_AT_CLAIM}, dry_run = ?, claimed_by = ?
      WHERE id = ? AND state = 'pending' RETURNING attempts, channel_id`,
-  ).get(JSON.stringify(rendered), dryRun ? 1 : 0, workerId, id);
+  ).get(JSON.stringify(rendered), JSON.stringify(rendered), dryRun ? 1 : 0, workerId, id);
   if (!row) return undefined;
   statement(db, 'INSERT INTO attempts (delivery_id, n, channel_id, started_at, worker_id) VALUES (?, ?, ?, ?, ?)').run(
     id,
@@ -122,6 +127,17 @@ export function failUnrenderable(db: Db, id: number, reason: string, now: number
     statement(db, `UPDATE deliveries SET state = 'failed', settled_at = ?, last_error = ?, last_code = 'render_failed' WHERE id = ? AND state = 'pending'`).run(
       now,
       reason,
+      id,
+    ).changes > 0
+  );
+}
+
+export function dropEdit(db: Db, id: number, reason: string, code: string, now: number): boolean {
+  return (
+    statement(db, `UPDATE deliveries SET state = 'skipped', settled_at = ?, last_error = ?, last_code = ? WHERE id = ? AND kind = 'edit' AND state = 'pending'`).run(
+      now,
+      reason,
+      code,
       id,
     ).changes > 0
   );

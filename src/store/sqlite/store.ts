@@ -61,6 +61,9 @@ export class SqliteStore implements Store {
   async failUnrenderable(id: number, reason: string, now: number): Promise<boolean> {
     return outbox.failUnrenderable(this.db, id, reason, now);
   }
+  async dropEdit(id: number, reason: string, code: string, now: number): Promise<boolean> {
+    return outbox.dropEdit(this.db, id, reason, code, now);
+  }
   async pauseChannel(channelId: string, reason: string, now: number): Promise<boolean> {
     return outbox.pauseChannel(this.db, channelId, reason, now);
   }
