@@ -1,9 +1,11 @@
+import type { CredentialStore } from '../auth/credential-store.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { PlanQueue } from '../delivery/plan-queue.ts';
 import type { FeedLedger } from '../feeds/ledger.ts';
 import type { OperatorActions } from '../operator/actions.ts';
 import type { ReadModel } from '../operator/read-model.ts';
 import type { WorkerLeases } from '../scheduler/leases.ts';
+import type { CredentialExpiries } from '../http/console-store.ts';
 
 /** The tables `herald store copy` moves, parents before children; the same columns on both backends. */
 export const COPIED_TABLES = ['feeds', 'articles', 'deliveries', 'attempts', 'channels', 'credentials', 'alerts', 'page_images'] as const;
@@ -22,7 +24,7 @@ export interface TableCopy {
 }
 
 /** Everything the core keeps: one of these per process, SQLite or PostgreSQL behind it. */
-export interface Store extends Outbox, PlanQueue, FeedLedger, WorkerLeases, OperatorActions, ReadModel, TableCopy {
+export interface Store extends Outbox, PlanQueue, FeedLedger, WorkerLeases, OperatorActions, ReadModel, TableCopy, CredentialStore, CredentialExpiries {
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is, for messages: the file, or host:port/database (never a password). */
   readonly where: string;
