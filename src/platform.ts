@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Article } from './article.ts';
+import type { ChannelCredentials } from './auth/channel-credentials.ts';
 import type { ChannelBase } from './config/channel-base.ts';
 
 /** One length rule a post must satisfy, counted in the platform's own unit. */
@@ -140,6 +141,8 @@ export interface AdapterContext {
   logger: Logger;
   /** Dry run or preview: build the rules without contacting the platform. */
   offline: boolean;
+  /** The channel's tokens in the store (OAuth 2.0 tokens, a Bluesky session); absent where no store is open. */
+  credentials?: ChannelCredentials;
 }
 
 /**

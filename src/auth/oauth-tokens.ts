@@ -18,7 +18,7 @@ export interface OAuthTokenOptions {
   seedRefreshToken?: string;
   /** Spends `refreshToken` at the platform's token endpoint. Throws RenewalRefusedError for a refusal. */
   refresh(refreshToken: string): Promise<TokenGrant>;
-  /** Renew this long before the access token expires. */
+  /** Renew this long before the access token expires (at most; a tenth of the token's life when that is shorter). */
   renewAheadMs: number;
   now?: () => number;
 }
@@ -28,12 +28,13 @@ export const OAUTH2_KIND = 'oauth2';
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The stored credential a grant becomes: a rotated refresh token replaces the old one. */
-export function grantCredential(grant: TokenGrant, previous: Record<string, string>, now: number): NewCredential {
-  const refreshToken = grant.refreshToken ?? previous.refreshToken;
+export function grantCredential(grant: TokenGrant, previous: Pick<Credential, 'tokens' | 'account'> | undefined, now: number): NewCredential {
+  const refreshToken = grant.refreshToken ?? previous?.tokens.refreshToken;
+  const account = grant.account ?? previous?.account;
   return {
     kind: OAUTH2_KIND,
-    tokens: { ...previous, accessToken: grant.accessToken, ...(refreshToken !== undefined && { refreshToken }) },
-    ...(grant.account !== undefined && { account: grant.account }),
+    tokens: { ...previous?.tokens, accessToken: grant.accessToken, ...(refreshToken !== undefined && { refreshToken }) },
+    ...(account !== undefined && { account }),
     ...(grant.expiresInSeconds !== undefined && { expiresAt: now + grant.expiresInSeconds * 1000 }),
     refreshedAt: now,
   };
@@ -53,7 +54,7 @@ export class OAuthTokens {
   /** A usable access token, and the stored version it belongs to (for `refused`). */
   async accessToken(): Promise<{ token: string; version: number }> {
     const current = await this.stored();
-    const fresh = current.tokens.accessToken && (current.expiresAt === undefined || current.expiresAt - this.opts.renewAheadMs > this.now());
+    const fresh = current.tokens.accessToken && (current.expiresAt === undefined || current.expiresAt - this.renewAhead(current) > this.now());
     const usable = fresh ? current : await this.renewed(current.version);
     return { token: usable.tokens.accessToken!, version: usable.version };
   }
@@ -64,11 +65,16 @@ export class OAuthTokens {
     return { token: renewed.tokens.accessToken!, version: renewed.version };
   }
 
+  private renewAhead(c: Credential): number {
+    const lifetime = c.expiresAt !== undefined && c.refreshedAt !== undefined ? c.expiresAt - c.refreshedAt : Infinity;
+    return Math.min(this.opts.renewAheadMs, lifetime / 10);
+  }
+
   private async renewed(version: number): Promise<Credential> {
     return this.credentials.renew(version, async (current) => {
       const refreshToken = current.tokens.refreshToken;
       if (!refreshToken) throw new RenewalRefusedError('no refresh token is stored (the app was authorized without offline access)');
-      return grantCredential(await this.opts.refresh(refreshToken), current.tokens, this.now());
+      return grantCredential(await this.opts.refresh(refreshToken), current, this.now());
     });
   }
 
