@@ -13,7 +13,7 @@ import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { fetchImage } from './fetch-image.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
 import { towardsApiRoot } from './x-api-root.ts';
-import { appClient, refreshXToken, X_RENEW_AHEAD_MS } from './x-oauth2.ts';
+import { appClient, refreshXToken, X_RENEW_AHEAD_MS, xOAuthFlow } from './x-oauth2.ts';
 
 type ErrorClasses = Pick<typeof import('twitter-api-v2'), 'ApiResponseError' | 'ApiRequestError' | 'ApiPartialResponseError'>;
 
@@ -240,6 +240,7 @@ export const xAdapter = defineAdapter({
   // A resend of a post that did go out is refused as duplicate content, which settles it.
   inDoubt: 'resend',
   pacing: { windows: [{ limit: 100, seconds: 900 }] },
+  oauth: xOAuthFlow(DEFAULT_API_ROOT),
   async create(channel, ctx) {
     const lib = await import('twitter-api-v2');
     const apiRoot = (channel.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, '');

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startXFake, type XFake } from '../fakes/x-api.ts';
+import { rssFeed } from '../helpers/feed-xml.ts';
+import { herald, REPO, workspace, type CliResult } from '../helpers/herald-cli.ts';
+import { startFake, type HttpFake } from '../helpers/http-fake.ts';
+
+const KEY = randomBytes(32).toString('hex');
+const CLIENT_SECRET = `canary-client-secret-${randomBytes(6).toString('hex')}`;
+let site: HttpFake;
+let x: XFake;
+
+beforeAll(async () => {
+  site = await startFake();
+  x = await startXFake({ oauth2: { clientId: 'herald-app', clientSecret: CLIENT_SECRET, accessLifetimeMs: 2000 } });
+  site.route('GET', '/feed/', () => ({ headers: { 'content-type': 'application/rss+xml' }, body: rssFeed([{ n: 2 }, { n: 1 }]) }));
+});
+afterAll(async () => {
+  await Promise.all([site.close(), x.close()]);
+});
+
+function xWorkspace() {
+  return workspace(`
+store: ./herald.db
+feeds:
+  - id: astanatimes
+    url: ${site.url}/feed/
+    backfill: 5
+channels:
+  - id: x-main
+    platform: x
+    apiRoot: ${x.url}
+    authorizeUrl: ${x.url}/i/oauth2/authorize
+    auth: { clientId: herald-app, clientSecret: "\${X_CLIENT_SECRET}" }
+`);
+}
+
+const env = { X_CLIENT_SECRET: CLIENT_SECRET, HERALD_SECRET_KEY: KEY, HERALD_LOG_LEVEL: 'warn' };
+
+/** `herald auth CHANNEL`, with a scripted browser: it opens the printed URL and follows the redirect (or pastes it). */
+function authWithBrowser(config: string, browser: (url: string, child: ReturnType<typeof spawn>) => Promise<void>): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/herald.js'), 'auth', 'x-main', '--config', config], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let opened = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const url = /^\s+(http\S+)$/m.exec(stdout)?.[1];
+      if (url && !opened) {
+        opened = true;
+        browser(url, child).catch(reject);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** The authorize page's answer: where it sends the browser. */
+async function authorize(url: string): Promise<URL> {
+  const page = await fetch(url, { redirect: 'manual' });
+  expect(page.status).toBe(302);
+  return new URL(page.headers.get('location')!);
+}
+
+describe('herald auth for X (OAuth 2.0 with PKCE)', () => {
+  it('connects the account through the loopback redirect; `once` then posts with the stored tokens, renewing them', async () => {
+    const ws = xWorkspace();
+    const r = await authWithBrowser(ws.config, async (url) => {
+      const authorizeUrl = new URL(url);
+      expect(authorizeUrl.searchParams.get('scope')).toBe('tweet.write tweet.read users.read offline.access media.write');
+      expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('s256');
+      const back = await authorize(url);
+      expect(back.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(back.pathname).toBe('/callback');
+      expect((await fetch(back)).status).toBe(200);
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/channel x-main: connected as @AstanaTimes; tokens stored encrypted \(access token until .*, renewed automatically\)/);
+    expect(r.stdout).not.toContain(CLIENT_SECRET);
+
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const posted = await herald(['once', '--config', ws.config], { env });
+    expect(posted.code).toBe(0);
+    expect(x.tweets).toHaveLength(2);
+    expect(x.oauth2!.spent).toHaveLength(1);
+    expect(x.oauth2!.reused).toEqual([]);
+    for (const out of [posted.stdout, posted.stderr]) expect(out).not.toContain(CLIENT_SECRET);
+  }, 60_000);
+
+  it('takes a redirect URL pasted on stdin, and refuses one whose state is not its own', async () => {
+    const ws = xWorkspace();
+    const pasted = await authWithBrowser(ws.config, async (url, child) => {
+      child.stdin!.write(`${(await authorize(url)).toString()}\n`);
+    });
+    expect(pasted.code).toBe(0);
+    expect(pasted.stdout).toContain('connected as @AstanaTimes');
+
+    const forged = await authWithBrowser(ws.config, async (url, child) => {
+      const back = await authorize(url);
+      back.searchParams.set('state', 'someone-elses-state');
+      child.stdin!.write(`${back.toString()}\n`);
+    });
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toMatch(/^herald: the redirect does not carry the state this run sent/);
+  }, 60_000);
+
+  it('without HERALD_SECRET_KEY it stops before contacting X', async () => {
+    const ws = xWorkspace();
+    const before = x.fake.requests.length;
+    const r = await herald(['auth', 'x-main', '--config', ws.config], { env: { X_CLIENT_SECRET: CLIENT_SECRET } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/^herald: no secret key: stored tokens are encrypted with HERALD_SECRET_KEY, which is not set/);
+    expect(x.fake.requests.length).toBe(before);
+  });
+});
