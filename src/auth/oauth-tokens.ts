@@ -24,6 +24,8 @@ export interface OAuthTokenOptions {
 }
 
 export const OAUTH2_KIND = 'oauth2';
+/** An OAuth 2.0 access token without a refresh token: it cannot renew itself. */
+export const ACCESS_ONLY_KIND = 'oauth2-access-only';
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -32,7 +34,7 @@ export function grantCredential(grant: TokenGrant, previous: Pick<Credential, 't
   const refreshToken = grant.refreshToken ?? previous?.tokens.refreshToken;
   const account = grant.account ?? previous?.account;
   return {
-    kind: OAUTH2_KIND,
+    kind: refreshToken === undefined ? ACCESS_ONLY_KIND : OAUTH2_KIND,
     tokens: { ...previous?.tokens, accessToken: grant.accessToken, ...(refreshToken !== undefined && { refreshToken }) },
     ...(account !== undefined && { account }),
     ...(grant.expiresInSeconds !== undefined && { expiresAt: now + grant.expiresInSeconds * 1000 }),

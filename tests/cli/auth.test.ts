@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { startXFake, type XFake } from '../fakes/x-api.ts';
 import { rssFeed } from '../helpers/feed-xml.ts';
 import { herald, REPO, workspace, type CliResult } from '../helpers/herald-cli.ts';
@@ -94,6 +95,21 @@ describe('herald auth for X (OAuth 2.0 with PKCE)', () => {
     expect(x.oauth2!.spent).toHaveLength(1);
     expect(x.oauth2!.reused).toEqual([]);
     for (const out of [posted.stdout, posted.stderr]) expect(out).not.toContain(CLIENT_SECRET);
+
+    const status = await herald(['status', '--config', ws.config], { env });
+    expect(status.stdout).toMatch(/\n {4}credential: oauth2 as @AstanaTimes, access token until \S+ \(in \d s\), last renewed \S+ \(\d+ s ago\), renews itself\n/);
+    expect(status.code).toBe(0);
+
+    // A token that cannot renew itself (no refresh token) and runs out within 7 days is a warning.
+    const store = SqliteStore.open(ws.store);
+    const row = (await store.credential('x-main'))!;
+    await store.putCredential({ ...row, kind: 'oauth2-access-only', expiresAt: Date.now() + 3 * 86_400_000 }, row.version);
+    await store.close();
+    const warned = await herald(['status', '--config', ws.config, '--json'], { env });
+    expect(warned.code).toBe(1);
+    const channel = (JSON.parse(warned.stdout) as { channels: { credential: { renewsItself: boolean; warning: string } }[] }).channels[0]!;
+    expect(channel.credential.renewsItself).toBe(false);
+    expect(channel.credential.warning).toMatch(/^EXPIRES \S+ \(in 72 h\) and cannot renew itself: run `herald auth x-main`$/);
   }, 60_000);
 
   it('takes a redirect URL pasted on stdin, and refuses one whose state is not its own', async () => {
