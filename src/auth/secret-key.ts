@@ -7,18 +7,21 @@ const HOW_TO = 'set HERALD_SECRET_KEY to 32 random bytes as 64 hex characters or
 /** Where the key that encrypts stored tokens comes from, read only when a token is read or written. */
 export type SecretKeySource = () => Buffer;
 
-/** The key from `HERALD_SECRET_KEY`, else from the file `HERALD_SECRET_KEY_FILE` names; looked up on each call. */
-export function secretKeyFromEnv(env: NodeJS.ProcessEnv): SecretKeySource {
+/**
+ * The key from `HERALD_SECRET_KEY`, else from the file `HERALD_SECRET_KEY_FILE` names
+ * (`name` for another variable: the new key of `herald auth --rotate-key`); looked up on each call.
+ */
+export function secretKeyFromEnv(env: NodeJS.ProcessEnv, name = 'HERALD_SECRET_KEY'): SecretKeySource {
   return () => {
-    const inline = env.HERALD_SECRET_KEY?.trim();
-    if (inline) return parseKey(inline, 'HERALD_SECRET_KEY');
-    const file = env.HERALD_SECRET_KEY_FILE?.trim();
-    if (!file) throw new UserError('no secret key: stored tokens are encrypted with HERALD_SECRET_KEY, which is not set', HOW_TO);
+    const inline = env[name]?.trim();
+    if (inline) return parseKey(inline, name);
+    const file = env[`${name}_FILE`]?.trim();
+    if (!file) throw new UserError(`no secret key: stored tokens are encrypted with ${name}, which is not set`, HOW_TO);
     let text: string;
     try {
       text = readFileSync(file, 'utf8').trim();
     } catch (err) {
-      throw new UserError(`HERALD_SECRET_KEY_FILE ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, HOW_TO);
+      throw new UserError(`${name}_FILE ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, HOW_TO);
     }
     return parseKey(text, `the key file ${file}`);
   };

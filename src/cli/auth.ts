@@ -1,7 +1,9 @@
 import { CALLBACK_PATH, codeFrom, listenForRedirect, newState, pastedRedirect } from '../auth/authorize.ts';
 import { grantCredential } from '../auth/oauth-tokens.ts';
+import { rotateKey } from '../auth/rotate-key.ts';
+import { secretKeyFromEnv } from '../auth/secret-key.ts';
 import { UserError } from '../errors.ts';
-import { loadApp, openStore, type GlobalOptions } from './context.ts';
+import { loadApp, openStore, type App, type GlobalOptions } from './context.ts';
 import { when } from './format.ts';
 
 const LOOPBACK = '127.0.0.1';
@@ -11,8 +13,10 @@ const LOOPBACK = '127.0.0.1';
  * the URL to open, takes the redirect on a loopback port (or a redirect URL pasted on
  * stdin), checks `state`, exchanges the code, and stores the tokens sealed.
  */
-export async function authCommand(channelId: string, opts: GlobalOptions & { port?: number; redirectUri?: string }): Promise<number> {
+export async function authCommand(channelId: string | undefined, opts: GlobalOptions & { port?: number; redirectUri?: string; rotateKey?: boolean }): Promise<number> {
   const app = loadApp(opts);
+  if (opts.rotateKey) return rotateKeyCommand(app);
+  if (!channelId) throw new UserError('which channel? `herald auth CHANNEL`', `one of: ${app.channels.map((c) => c.id).join(', ')}`);
   const channel = app.channels.find((c) => c.id === channelId);
   if (!channel) throw new UserError(`there is no channel "${channelId}" in the config`, `one of: ${app.channels.map((c) => c.id).join(', ')}`);
   const flow = channel.definition.oauth;
@@ -50,6 +54,22 @@ export async function authCommand(channelId: string, opts: GlobalOptions & { por
   } finally {
     listener?.close();
     pasted.close();
+    await store.close();
+  }
+}
+
+/** `herald auth --rotate-key`: from HERALD_SECRET_KEY to HERALD_NEW_SECRET_KEY. */
+async function rotateKeyCommand(app: App): Promise<number> {
+  const from = app.vault.key();
+  const to = secretKeyFromEnv(process.env, 'HERALD_NEW_SECRET_KEY')();
+  const store = await openStore(app, { mustExist: true });
+  try {
+    const { rotated, already } = await rotateKey(store, from, to, Date.now());
+    process.stdout.write(
+      `sealed ${rotated} stored credential(s) with the new key${already ? ` (${already} had it already)` : ''}; set HERALD_SECRET_KEY to it and restart the workers\n`,
+    );
+    return 0;
+  } finally {
     await store.close();
   }
 }

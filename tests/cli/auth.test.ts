@@ -129,6 +129,29 @@ describe('herald auth for X (OAuth 2.0 with PKCE)', () => {
     expect(forged.stderr).toMatch(/^herald: the redirect does not carry the state this run sent/);
   }, 60_000);
 
+  it('--rotate-key seals the stored tokens with the new key; the old key no longer opens them', async () => {
+    const ws = xWorkspace();
+    const connected = await authWithBrowser(ws.config, async (url) => void (await fetch(await authorize(url))));
+    expect(connected.code).toBe(0);
+    const NEW_KEY = randomBytes(32).toString('base64');
+    const rotated = await herald(['auth', '--rotate-key', '--config', ws.config], { env: { ...env, HERALD_NEW_SECRET_KEY: NEW_KEY } });
+    expect(rotated.stdout).toBe('sealed 1 stored credential(s) with the new key; set HERALD_SECRET_KEY to it and restart the workers\n');
+    expect(rotated.code).toBe(0);
+    for (const out of [rotated.stdout, rotated.stderr]) for (const secret of [KEY, NEW_KEY]) expect(out).not.toContain(secret);
+
+    const tweets = x.tweets.length;
+    site.route('GET', '/feed/', () => ({ headers: { 'content-type': 'application/rss+xml' }, body: rssFeed([{ n: 4 }, { n: 3 }]) }));
+    const newKey = await herald(['once', '--config', ws.config], { env: { ...env, HERALD_SECRET_KEY: NEW_KEY } });
+    expect(newKey.code).toBe(0);
+    expect(x.tweets.length).toBe(tweets + 2);
+
+    site.route('GET', '/feed/', () => ({ headers: { 'content-type': 'application/rss+xml' }, body: rssFeed([{ n: 5 }, { n: 4 }, { n: 3 }]) }));
+    const oldKey = await herald(['once', '--config', ws.config], { env });
+    expect(oldKey.code).toBe(1);
+    expect(oldKey.stdout).toContain('the stored credential of channel x-main cannot be opened with this HERALD_SECRET_KEY (another key sealed it)');
+    expect(x.tweets.length).toBe(tweets + 2);
+  }, 60_000);
+
   it('without HERALD_SECRET_KEY it stops before contacting X', async () => {
     const ws = xWorkspace();
     const before = x.fake.requests.length;
