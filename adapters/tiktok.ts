@@ -14,7 +14,7 @@ import { shorten } from '../src/render/shorten.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
-import { refreshTikTokToken, TIKTOK_RENEW_AHEAD_MS } from './tiktok-oauth.ts';
+import { refreshTikTokToken, TIKTOK_RENEW_AHEAD_MS, tiktokOAuthFlow } from './tiktok-oauth.ts';
 
 export const TIKTOK_API_ROOT = 'https://open.tiktokapis.com';
 /** "The maximum length for photo posts is 90 in UTF-16 runes." */
@@ -99,13 +99,13 @@ export const tiktokAdapter = defineAdapter({
         refreshToken: z.string().min(1).optional().describe('A refresh token to start from; the stored one wins once used'),
       })
       .superRefine((auth, ctx) => {
-        const which = 'TikTok takes either accessToken, or clientId, clientSecret and refreshToken (an app whose tokens Herald renews)';
+        const which = 'TikTok takes either accessToken, or clientId, clientSecret and optionally refreshToken (an app whose tokens Herald keeps and renews, connected with `herald auth CHANNEL`)';
         if (auth.clientId === undefined && auth.clientSecret === undefined && auth.refreshToken === undefined) {
           if (auth.accessToken === undefined) ctx.addIssue({ code: 'custom', path: ['accessToken'], message: `required: ${which}` });
           return;
         }
         if (auth.accessToken !== undefined) ctx.addIssue({ code: 'custom', path: ['accessToken'], message: `not with clientId: ${which}` });
-        for (const key of ['clientId', 'clientSecret', 'refreshToken'] as const) {
+        for (const key of ['clientId', 'clientSecret'] as const) {
           if (auth[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required: ${which}` });
         }
       }),
@@ -119,7 +119,10 @@ export const tiktokAdapter = defineAdapter({
       .describe('DIRECT_POST publishes; MEDIA_UPLOAD puts the post in the creator\'s TikTok inbox to finish in the app'),
     disableComment: z.boolean().default(false),
     autoAddMusic: z.boolean().default(false).describe('Let TikTok add recommended music to the photo post'),
+    redirectUri: z.url().optional().describe('For `herald auth`: the redirect URI registered with the app (default http://127.0.0.1:PORT/callback)'),
+    authorizeUrl: z.url().optional().describe("TikTok's authorization page, default https://www.tiktok.com/v2/auth/authorize/ (a test fake may stand in)"),
   }),
+  oauth: tiktokOAuthFlow(TIKTOK_API_ROOT),
   inDoubt: 'hold',
   pacing: { windows: [{ limit: INIT_PER_MINUTE, seconds: 60 }] },
   async create(channel, ctx) {
@@ -238,7 +241,7 @@ async function tokenSource(
   await ctx.credentials.checkKey();
   const app = { clientKey: auth.clientId!, clientSecret: auth.clientSecret! };
   const tokens = new OAuthTokens(ctx.credentials, {
-    seedRefreshToken: auth.refreshToken!,
+    ...(auth.refreshToken !== undefined && { seedRefreshToken: auth.refreshToken }),
     refresh: (refreshToken) => refreshTikTokToken(root, app, refreshToken),
     renewAheadMs: TIKTOK_RENEW_AHEAD_MS,
   });

@@ -58,6 +58,22 @@ export async function startTikTokFake(opts: TikTokFakeOptions): Promise<Platform
       return token;
     },
   };
+  const codes = new Map<string, string>();
+  const grant = (): FakeResponse => {
+    const accessToken = `act.${++issued}.${Math.random().toString(36).slice(2)}`;
+    accessTokens.set(accessToken, Date.now() + opts.oauth!.accessLifetimeMs);
+    return {
+      body: {
+        access_token: accessToken,
+        expires_in: Math.round(opts.oauth!.accessLifetimeMs / 1000),
+        refresh_token: oauth.issueRefreshToken(),
+        refresh_expires_in: 15_552_000,
+        open_id: 'tiktok-open-id',
+        scope: 'user.info.basic,video.publish',
+        token_type: 'Bearer',
+      },
+    };
+  };
   const liveBearer = (header: string | undefined) =>
     header === `Bearer ${opts.token}` || (accessTokens.get(String(header).slice('Bearer '.length)) ?? 0) > Date.now();
   const privacy = opts.privacyLevelOptions ?? ['PUBLIC_TO_EVERYONE', 'MUTUAL_FOLLOW_FRIENDS', 'FOLLOWER_OF_CREATOR', 'SELF_ONLY'];
@@ -70,6 +86,14 @@ export async function startTikTokFake(opts: TikTokFakeOptions): Promise<Platform
       if (form?.get('client_key') !== opts.oauth.clientKey || form.get('client_secret') !== opts.oauth.clientSecret) {
         return { status: 401, body: { error: 'invalid_client', error_description: 'Client key or secret is incorrect.' } };
       }
+      if (form.get('grant_type') === 'authorization_code') {
+        const issuedFor = codes.get(form.get('code') ?? '');
+        codes.delete(form.get('code') ?? '');
+        if (issuedFor === undefined || issuedFor !== form.get('redirect_uri')) {
+          return { status: 400, body: { error: 'invalid_grant', error_description: 'Authorization code is expired.' } };
+        }
+        return grant();
+      }
       const token = form.get('refresh_token') ?? '';
       const state = refreshTokens.get(token);
       if (state === 'spent') oauth.reused.push(token);
@@ -78,19 +102,24 @@ export async function startTikTokFake(opts: TikTokFakeOptions): Promise<Platform
       }
       refreshTokens.set(token, 'spent');
       oauth.spent.push(token);
-      const accessToken = `act.${++issued}.${Math.random().toString(36).slice(2)}`;
-      accessTokens.set(accessToken, Date.now() + opts.oauth.accessLifetimeMs);
-      return {
-        body: {
-          access_token: accessToken,
-          expires_in: Math.round(opts.oauth.accessLifetimeMs / 1000),
-          refresh_token: oauth.issueRefreshToken(),
-          refresh_expires_in: 15_552_000,
-          open_id: 'tiktok-open-id',
-          scope: 'video.publish',
-          token_type: 'Bearer',
-        },
-      };
+      return grant();
+    }
+    if (opts.oauth && req.method === 'GET' && req.path === '/v2/auth/authorize/') {
+      const q = req.query;
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (q.get('client_key') !== opts.oauth.clientKey || q.get('response_type') !== 'code' || !redirectUri) return { status: 400, body: 'bad authorization request' };
+      if (!q.get('scope')?.split(',').includes('video.publish')) return { status: 400, body: 'this fake expects video.publish' };
+      const code = `code.${++issued}`;
+      codes.set(code, redirectUri);
+      const to = new URL(redirectUri);
+      to.searchParams.set('code', code);
+      to.searchParams.set('scopes', q.get('scope')!);
+      to.searchParams.set('state', q.get('state') ?? '');
+      return { status: 302, headers: { location: to.toString() } };
+    }
+    if (opts.oauth && req.method === 'GET' && req.path === '/v2/user/info/') {
+      if (!liveBearer(req.headers.authorization)) return tiktokError(401, 'access_token_invalid', 'The access token is invalid or not found in the request.');
+      return ok({ user: { open_id: 'tiktok-open-id', display_name: 'The Astana Times' } });
     }
     if (!liveBearer(req.headers.authorization)) {
       return tiktokError(401, 'access_token_invalid', 'The access token is invalid or not found in the request.');
