@@ -3,14 +3,17 @@
  * the channel's PDS. The link is a facet over a short visible form of it (as the Bluesky
  * app shows links) and an external card with the article image as its thumb.
  *
- * The session is created once per process per account and refreshed by the library on
- * ExpiredToken; `createSession` is limited to 30 per 5 minutes and 100 per day.
+ * The session is created once per account and refreshed by the library on ExpiredToken;
+ * with a secret key it is kept in the store, sealed, and taken up by the next process, so
+ * `createSession` (30 per 5 minutes, 100 per day) runs only when both its tokens are dead.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { domainToUnicode } from 'node:url';
 import type * as Atproto from '@atproto/api';
-import type { AppBskyRichtextFacet, AtpAgent, XRPCError } from '@atproto/api';
+import type { AppBskyRichtextFacet, AtpAgent, AtpSessionData, XRPCError } from '@atproto/api';
+import type { Logger } from 'pino';
+import type { ChannelCredentials } from '../src/auth/channel-credentials.ts';
 import { z } from 'zod';
 import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
@@ -158,34 +161,100 @@ function fetchWithin(ms: number): typeof fetch {
   };
 }
 
-/** One logged-in agent per PDS and account, shared by every channel of this process. */
+const SESSION_KIND = 'bluesky-session';
+
+/**
+ * One logged-in agent per PDS and account, shared by every channel of this process; its
+ * session kept in the store of the channel that opened it, where one is open with a key.
+ */
 class BlueskySession {
   readonly agent: AtpAgent;
   private loggingIn: Promise<void> | undefined;
+  private stored: { credentials: ChannelCredentials; version: number } | undefined;
+  /** The refresh JWT of the session in use, and of the last one the PDS refused (never taken up again). */
+  private liveRefreshJwt: string | undefined;
+  private deadRefreshJwt: string | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
-  constructor(service: string) {
+  constructor(
+    service: string,
+    private readonly identifier: string,
+    private readonly log: Logger,
+  ) {
     const { AtpAgent } = atproto();
-    this.agent = new AtpAgent({ service, fetch: fetchWithin(CALL_TIMEOUT_MS) });
+    this.agent = new AtpAgent({ service, fetch: fetchWithin(CALL_TIMEOUT_MS), persistSession: (event, session) => this.persist(event, session) });
   }
 
-  /** Logs in unless a session is live (the library refreshes it; a dead refresh token clears it). */
-  async ready(identifier: string, password: string): Promise<void> {
+  /** Keeps the session in `credentials` from now on (the first channel with a working key wins). */
+  async keepIn(credentials: ChannelCredentials | undefined): Promise<void> {
+    if (this.stored || !credentials) return;
+    try {
+      await credentials.checkKey();
+      this.stored = { credentials, version: (await credentials.read())?.version ?? 0 };
+    } catch (err) {
+      this.log.warn({ reason: describeError(err) }, 'the Bluesky session is not kept in the store: it lasts this process only');
+    }
+  }
+
+  /** Logs in unless a session is live: the agent's own, else the stored one, else a new one. */
+  async ready(password: string): Promise<void> {
+    await this.saving;
     if (this.agent.hasSession) return;
-    this.loggingIn ??= this.agent
-      .login({ identifier, password })
-      .then(() => undefined)
-      .finally(() => (this.loggingIn = undefined));
+    this.loggingIn ??= this.takeUpOrLogIn(password).finally(() => (this.loggingIn = undefined));
     await this.loggingIn;
+  }
+
+  private async takeUpOrLogIn(password: string): Promise<void> {
+    const stored = this.stored && (await this.stored.credentials.read());
+    if (stored && this.stored) this.stored.version = stored.version;
+    const session = stored?.kind === SESSION_KIND && stored.tokens.identifier === this.identifier ? stored.tokens.session : undefined;
+    const data = session === undefined ? undefined : (JSON.parse(session) as AtpSessionData);
+    if (data?.refreshJwt && data.refreshJwt !== this.deadRefreshJwt) {
+      // Taken up as it is: the library refreshes it when the PDS says the access token expired.
+      this.agent.sessionManager.session = data;
+      this.liveRefreshJwt = data.refreshJwt;
+      return;
+    }
+    await this.agent.login({ identifier: this.identifier, password });
+  }
+
+  private persist(event: string, session: AtpSessionData | undefined): void {
+    if (event === 'expired') this.deadRefreshJwt = this.liveRefreshJwt;
+    if (!session || (event !== 'create' && event !== 'update')) return;
+    this.liveRefreshJwt = session.refreshJwt;
+    const stored = this.stored;
+    if (!stored) return;
+    const next = {
+      kind: SESSION_KIND,
+      tokens: { session: JSON.stringify(session), identifier: this.identifier },
+      account: session.handle,
+      refreshedAt: Date.now(),
+    };
+    this.saving = this.saving.then(async () => {
+      try {
+        let written = await stored.credentials.write(next, stored.version);
+        // Another process stored its own session meanwhile: both work, the newest is kept.
+        if (!written) written = await stored.credentials.write(next, (await stored.credentials.read())?.version ?? 0);
+        if (written) stored.version = written.version;
+      } catch (err) {
+        this.log.warn({ reason: describeError(err) }, 'the Bluesky session could not be stored');
+      }
+    });
+  }
+
+  /** Resolves once every session the library handed over is stored. */
+  saved(): Promise<void> {
+    return this.saving;
   }
 }
 
 const sessions = new Map<string, BlueskySession>();
 
-function sessionFor(service: string, identifier: string, password: string): BlueskySession {
+function sessionFor(service: string, identifier: string, password: string, log: Logger): BlueskySession {
   const key = [service, identifier, createHash('sha256').update(password).digest('hex')].join('\n');
   let session = sessions.get(key);
   if (!session) {
-    session = new BlueskySession(service);
+    session = new BlueskySession(service, identifier, log);
     sessions.set(key, session);
   }
   return session;
@@ -276,9 +345,10 @@ export const blueskyAdapter = defineAdapter({
     }
 
     async function post(rendered: RenderedPost, rkey: string, resend: boolean, signal: AbortSignal): Promise<SendResult> {
-      const session = sessionFor(service, identifier, password);
+      const session = sessionFor(service, identifier, password, log);
       try {
-        await abortable(session.ready(identifier, password), signal);
+        await session.keepIn(ctx.credentials);
+        await abortable(session.ready(password), signal);
       } catch (err) {
         return beforePosting(err, redact, 'login');
       }
@@ -311,11 +381,21 @@ export const blueskyAdapter = defineAdapter({
           external: { uri: rendered.link, title: rendered.title, description: rendered.summary, ...(thumb && { thumb }) },
         },
       };
+      const create = () => agent.com.atproto.repo.createRecord({ repo: did, collection: POST_COLLECTION, rkey, record }, { signal });
       try {
-        const created = await agent.com.atproto.repo.createRecord(
-          { repo: did, collection: POST_COLLECTION, rkey, record },
-          { signal },
-        );
+        let created;
+        try {
+          created = await create();
+        } catch (err) {
+          // Both tokens of a stored session were dead: nothing was written; log in again and post once more.
+          if (!(isXrpcError(err) && ['ExpiredToken', 'InvalidToken'].includes(err.error) && !agent.hasSession)) throw err;
+          try {
+            await abortable(session.ready(password), signal);
+          } catch (loginErr) {
+            return beforePosting(loginErr, redact, 'login');
+          }
+          created = await create();
+        }
         return { kind: 'sent', remoteId: created.data.uri, url: `https://bsky.app/profile/${did}/post/${rkey}` };
       } catch (err) {
         return afterPosting(err, agent, did, rkey);
@@ -360,7 +440,10 @@ export const blueskyAdapter = defineAdapter({
       },
       async send(rendered, sendCtx) {
         if (sendCtx.signal.aborted) return { kind: 'retry', reason: 'cancelled before sending' };
-        return post(rendered, recordKeyFor(sendCtx.idempotencyKey), sendCtx.resend, sendCtx.signal);
+        const result = await post(rendered, recordKeyFor(sendCtx.idempotencyKey), sendCtx.resend, sendCtx.signal);
+        // A session the library renewed on the way is in the store before the send counts as done.
+        await sessionFor(service, identifier, password, log).saved();
+        return result;
       },
     };
   },

@@ -7,12 +7,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineAdapter, type PlatformRules, type SendResult } from '../src/platform.ts';
+import { OAuthTokens, RenewalRefusedError } from '../src/auth/oauth-tokens.ts';
+import { defineAdapter, type AdapterContext, type PlatformRules, type SendResult } from '../src/platform.ts';
 import { utf16 } from '../src/render/count.ts';
 import { shorten } from '../src/render/shorten.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
+import { refreshTikTokToken, TIKTOK_RENEW_AHEAD_MS, tiktokOAuthFlow } from './tiktok-oauth.ts';
 
 export const TIKTOK_API_ROOT = 'https://open.tiktokapis.com';
 /** "The maximum length for photo posts is 90 in UTF-16 runes." */
@@ -89,9 +91,24 @@ const RETRYABLE_FAIL_REASON = /internal|pull_failed|timeout/i;
 export const tiktokAdapter = defineAdapter({
   platform: 'tiktok',
   schema: z.strictObject({
-    auth: z.strictObject({
-      accessToken: z.string().min(1).describe('User access token with video.publish (DIRECT_POST) or video.upload (MEDIA_UPLOAD)'),
-    }),
+    auth: z
+      .strictObject({
+        accessToken: z.string().min(1).optional().describe('User access token with video.publish (DIRECT_POST) or video.upload (MEDIA_UPLOAD)'),
+        clientId: z.string().min(1).optional().describe("The app's client key: Herald keeps and renews the account's tokens in the store"),
+        clientSecret: z.string().min(1).optional().describe("The app's client secret"),
+        refreshToken: z.string().min(1).optional().describe('A refresh token to start from; the stored one wins once used'),
+      })
+      .superRefine((auth, ctx) => {
+        const which = 'TikTok takes either accessToken, or clientId, clientSecret and optionally refreshToken (an app whose tokens Herald keeps and renews, connected with `herald auth CHANNEL`)';
+        if (auth.clientId === undefined && auth.clientSecret === undefined && auth.refreshToken === undefined) {
+          if (auth.accessToken === undefined) ctx.addIssue({ code: 'custom', path: ['accessToken'], message: `required: ${which}` });
+          return;
+        }
+        if (auth.accessToken !== undefined) ctx.addIssue({ code: 'custom', path: ['accessToken'], message: `not with clientId: ${which}` });
+        for (const key of ['clientId', 'clientSecret'] as const) {
+          if (auth[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required: ${which}` });
+        }
+      }),
     privacyLevel: z
       .enum(PRIVACY_LEVELS)
       .default('PUBLIC_TO_EVERYONE')
@@ -102,14 +119,21 @@ export const tiktokAdapter = defineAdapter({
       .describe('DIRECT_POST publishes; MEDIA_UPLOAD puts the post in the creator\'s TikTok inbox to finish in the app'),
     disableComment: z.boolean().default(false),
     autoAddMusic: z.boolean().default(false).describe('Let TikTok add recommended music to the photo post'),
+    redirectUri: z.url().optional().describe('For `herald auth`: the redirect URI registered with the app (default http://127.0.0.1:PORT/callback)'),
+    authorizeUrl: z.url().optional().describe("TikTok's authorization page, default https://www.tiktok.com/v2/auth/authorize/ (a test fake may stand in)"),
   }),
+  oauth: tiktokOAuthFlow(TIKTOK_API_ROOT),
   inDoubt: 'hold',
   pacing: { windows: [{ limit: INIT_PER_MINUTE, seconds: 60 }] },
-  async create(channel) {
-    const redact = makeRedactor([channel.auth.accessToken]);
+  async create(channel, ctx) {
     const root = (channel.apiRoot ?? TIKTOK_API_ROOT).replace(/\/+$/, '');
-    const authHint = `authorize the app again and set auth.accessToken of channel ${channel.id} (TikTok access tokens last 24 hours; see docs/platforms/tiktok.md)`;
-    const headers = { authorization: `Bearer ${channel.auth.accessToken}`, 'content-type': 'application/json; charset=UTF-8' };
+    const redact = makeRedactor(Object.values(channel.auth).filter((v): v is string => v !== undefined));
+    const tokens = await tokenSource(channel, ctx, root);
+    const authHint = tokens.renews
+      ? `run \`herald auth ${channel.id}\` to connect the account again`
+      : `authorize the app again and set auth.accessToken of channel ${channel.id} (TikTok access tokens last 2 hours; see docs/platforms/tiktok.md)`;
+    const headersWith = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=UTF-8' });
+    let headers = headersWith('');
     const scrub = (result: SendResult): SendResult => ('reason' in result ? { ...result, reason: redact(result.reason) } : result);
 
     /** The post's fate as far as TikTok tells it within a few seconds; `sent` with the publish id while it is still processing. */
@@ -160,9 +184,22 @@ export const tiktokAdapter = defineAdapter({
         let response: Response;
         let answer: TikTokAnswer | undefined;
         try {
+          let token = await tokens.current();
+          headers = headersWith(token.token);
           response = await platformFetch(`${root}/v2/post/publish/content/init/`, { method: 'POST', headers, body: JSON.stringify(body), signal });
           answer = (await response.json().catch(() => undefined)) as TikTokAnswer | undefined;
+          if (tokens.renews && response.status === 401) {
+            // Refused before anything was posted: once more with a renewed token.
+            token = await tokens.refused(token.version);
+            headers = headersWith(token.token);
+            response = await platformFetch(`${root}/v2/post/publish/content/init/`, { method: 'POST', headers, body: JSON.stringify(body), signal });
+            answer = (await response.json().catch(() => undefined)) as TikTokAnswer | undefined;
+          }
         } catch (err) {
+          if (err instanceof RenewalRefusedError) {
+            return scrub({ kind: 'auth', reason: `TikTok would not renew the channel's token (${err.message}); run \`herald auth ${channel.id}\` to connect the account again` });
+          }
+          if (err instanceof TokenSourceError) return scrub({ kind: 'retry', reason: `the channel's TikTok token could not be renewed: ${err.message}` });
           if (wasNeverSent(err)) return scrub({ kind: 'retry', reason: `TikTok could not be reached at ${root}: ${describeError(err)}` });
           const why = signal.aborted ? 'the request was cut off (timeout or shutdown)' : describeError(err);
           return scrub({ kind: 'in-doubt', reason: `TikTok: ${why} after the post was sent; it may have been published` });
@@ -178,3 +215,43 @@ export const tiktokAdapter = defineAdapter({
     };
   },
 });
+
+/** A renewal that failed on the way (network, 5xx): retried later. */
+class TokenSourceError extends Error {}
+
+interface TokenSource {
+  renews: boolean;
+  current(): Promise<{ token: string; version: number }>;
+  refused(version: number): Promise<{ token: string; version: number }>;
+}
+
+/** The configured access token, or the stored one Herald renews with the app's client key. */
+async function tokenSource(
+  channel: { id: string; auth: { accessToken?: string | undefined; clientId?: string | undefined; clientSecret?: string | undefined; refreshToken?: string | undefined } },
+  ctx: AdapterContext,
+  root: string,
+): Promise<TokenSource> {
+  const { auth } = channel;
+  if (auth.accessToken !== undefined) {
+    const fixed = { token: auth.accessToken, version: 0 };
+    return { renews: false, current: async () => fixed, refused: async () => fixed };
+  }
+  if (ctx.offline) return { renews: true, current: () => Promise.reject(new Error('offline')), refused: () => Promise.reject(new Error('offline')) };
+  if (!ctx.credentials) throw new Error(`channel ${channel.id}: renewed TikTok tokens need the store, which is not open`);
+  await ctx.credentials.checkKey();
+  const app = { clientKey: auth.clientId!, clientSecret: auth.clientSecret! };
+  const tokens = new OAuthTokens(ctx.credentials, {
+    ...(auth.refreshToken !== undefined && { seedRefreshToken: auth.refreshToken }),
+    refresh: (refreshToken) => refreshTikTokToken(root, app, refreshToken),
+    renewAheadMs: TIKTOK_RENEW_AHEAD_MS,
+  });
+  const wrapped = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof RenewalRefusedError) throw err;
+      throw new TokenSourceError(describeError(err));
+    }
+  };
+  return { renews: true, current: () => wrapped(() => tokens.accessToken()), refused: (version) => wrapped(() => tokens.refused(version)) };
+}

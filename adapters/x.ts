@@ -1,17 +1,19 @@
 /**
- * X (Twitter): POST /2/tweets with OAuth 1.0a user context through twitter-api-v2,
- * fitted with twitter-text's weighted length.
+ * X (Twitter): POST /2/tweets through twitter-api-v2, with OAuth 1.0a keys or an OAuth 2.0
+ * app whose tokens the store keeps, fitted with twitter-text's weighted length.
  */
 import http from 'node:http';
 import { z } from 'zod';
 import { twitterText } from './twitter-text.ts';
 import type { ApiResponseError, ITwitterApiClientPlugin, SingleTwitterRateLimit, TwitterApi } from 'twitter-api-v2';
+import { OAuthTokens, RenewalRefusedError } from '../src/auth/oauth-tokens.ts';
 import type { Logger } from 'pino';
-import { defineAdapter, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
+import { defineAdapter, type AdapterContext, type Part, type PlatformRules, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
-import { HERALD_USER_AGENT } from '../src/version.ts';
 import { fetchImage } from './fetch-image.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
+import { towardsApiRoot } from './x-api-root.ts';
+import { appClient, refreshXToken, X_RENEW_AHEAD_MS, xOAuthFlow } from './x-oauth2.ts';
 
 type ErrorClasses = Pick<typeof import('twitter-api-v2'), 'ApiResponseError' | 'ApiRequestError' | 'ApiPartialResponseError'>;
 
@@ -59,38 +61,43 @@ const rules: PlatformRules = {
   format: formatPlain,
 };
 
+const OAUTH1_KEYS = ['appKey', 'appSecret', 'accessToken', 'accessSecret'] as const;
+const WHICH_KEYS =
+  'X takes either appKey, appSecret, accessToken and accessSecret (OAuth 1.0a), or clientId, clientSecret and optionally refreshToken (OAuth 2.0, connected with `herald auth CHANNEL`)';
+
+const optionalKey = z.string().min(1).optional();
+
 const schema = z.strictObject({
   auth: z
     .strictObject({
-      appKey: z.string().min(1),
-      appSecret: z.string().min(1),
-      accessToken: z.string().min(1),
-      accessSecret: z.string().min(1),
+      appKey: optionalKey,
+      appSecret: optionalKey,
+      accessToken: optionalKey,
+      accessSecret: optionalKey,
+      clientId: optionalKey.describe('OAuth 2.0 Client ID of the X app'),
+      clientSecret: optionalKey.describe('OAuth 2.0 Client Secret (confidential clients)'),
+      refreshToken: optionalKey.describe('A refresh token to start from without `herald auth`; the stored one wins once used'),
     })
-    .describe('OAuth 1.0a keys of an X app with "Read and write" permission, and the posting account\'s access token'),
+    .superRefine((auth, ctx) => {
+      const oauth1 = OAUTH1_KEYS.filter((k) => auth[k] !== undefined);
+      if (auth.clientId !== undefined) {
+        if (oauth1.length > 0) ctx.addIssue({ code: 'custom', path: [oauth1[0]!], message: `not with clientId: ${WHICH_KEYS}` });
+        return;
+      }
+      if (auth.clientSecret !== undefined || auth.refreshToken !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['clientId'], message: `required with clientSecret or refreshToken: ${WHICH_KEYS}` });
+        return;
+      }
+      for (const key of OAUTH1_KEYS) if (auth[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required: ${WHICH_KEYS}` });
+    })
+    .describe(`${WHICH_KEYS}. OAuth 1.0a: keys of an app with "Read and write" permission and the posting account's access token`),
   media: z
     .boolean()
     .default(false)
     .describe('Attach the article image (at most 5 MB); when it cannot be fetched or uploaded the post goes out without it'),
+  redirectUri: z.url().optional().describe('For `herald auth`: the callback URL registered with the X app (default http://127.0.0.1:PORT/callback)'),
+  authorizeUrl: z.url().optional().describe('X\'s authorization page, default https://x.com/i/oauth2/authorize (a test fake may stand in)'),
 });
-
-type XKeys = z.infer<typeof schema>['auth'];
-
-/**
- * twitter-api-v2 has no base-URL option: rewrite each request to `apiRoot` before its OAuth
- * signature is computed. The body encoding is otherwise guessed from the host and path,
- * so pin the one api.x.com's v2 endpoints take.
- */
-function towardsApiRoot(apiRoot: string): ITwitterApiClientPlugin {
-  return {
-    onBeforeRequestConfig({ params }) {
-      params.headers = { ...params.headers, 'user-agent': HERALD_USER_AGENT, 'x-user-agent': HERALD_USER_AGENT };
-      const original = new URL(params.url);
-      if (original.pathname.startsWith('/2/')) params.forceBodyMode ??= 'json';
-      params.url = apiRoot + original.pathname + original.search;
-    },
-  };
-}
 
 function abortingOn(signal: AbortSignal): ITwitterApiClientPlugin {
   return {
@@ -136,7 +143,7 @@ function rateLimitDelay(err: ApiResponseError, now: number): number | undefined 
   return delayUntil(Math.max(...resets) * 1000, now);
 }
 
-function responseOutcome(err: ApiResponseError, redact: Redactor): SendResult {
+function responseOutcome(err: ApiResponseError, redact: Redactor, oauth2?: { channelId: string }): SendResult {
   const message = xMessage(err, redact);
   if (err.rateLimitError) {
     const afterMs = rateLimitDelay(err, Date.now());
@@ -146,7 +153,9 @@ function responseOutcome(err: ApiResponseError, redact: Redactor): SendResult {
   if (err.isAuthError) {
     return {
       kind: 'auth',
-      reason: `X refused the credentials (HTTP ${err.code}: ${message}); check auth.appKey, auth.appSecret, auth.accessToken and auth.accessSecret`,
+      reason: `X refused the credentials (HTTP ${err.code}: ${message}); ${
+        oauth2 ? `run \`herald auth ${oauth2.channelId}\` to connect the account again` : 'check auth.appKey, auth.appSecret, auth.accessToken and auth.accessSecret'
+      }`,
     };
   }
   const type = problemType(err);
@@ -168,8 +177,8 @@ function networkError(err: InstanceType<ErrorClasses['ApiRequestError']>): unkno
   return err.requestError ?? (err as unknown as { _options?: { error?: unknown } })._options?.error ?? err;
 }
 
-function failureOutcome(lib: ErrorClasses, err: unknown, signal: AbortSignal, apiRoot: string, redact: Redactor): SendResult {
-  if (err instanceof lib.ApiResponseError) return responseOutcome(err, redact);
+function failureOutcome(lib: ErrorClasses, err: unknown, signal: AbortSignal, apiRoot: string, redact: Redactor, oauth2?: { channelId: string }): SendResult {
+  if (err instanceof lib.ApiResponseError) return responseOutcome(err, redact, oauth2);
   if (signal.aborted) return { kind: 'in-doubt', reason: 'X did not answer before the send was abandoned; the post may have been published' };
   if (err instanceof lib.ApiRequestError) {
     const cause = networkError(err);
@@ -216,45 +225,69 @@ async function uploadImage({ client, imageUrl, imageAlt, signal, log, redact }: 
   return mediaId;
 }
 
-/** Posts to X with OAuth 1.0a user context. */
+/** Signs each request: the OAuth 1.0a keys, or the stored OAuth 2.0 access token (renewed as it runs out). */
+interface Signer {
+  client(signal: AbortSignal): Promise<{ client: TwitterApi; version?: number }>;
+  /** After X refused the token of `version`: a client with a renewed token, once; undefined for OAuth 1.0a. */
+  renewed?(version: number, signal: AbortSignal): Promise<TwitterApi>;
+  channelId?: string;
+}
+
+/** Posts to X with OAuth 1.0a or OAuth 2.0 user context. */
 export const xAdapter = defineAdapter({
   platform: 'x',
   schema,
   // A resend of a post that did go out is refused as duplicate content, which settles it.
   inDoubt: 'resend',
   pacing: { windows: [{ limit: 100, seconds: 900 }] },
+  oauth: xOAuthFlow(DEFAULT_API_ROOT),
   async create(channel, ctx) {
     const lib = await import('twitter-api-v2');
     const apiRoot = (channel.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
     // twitter-api-v2 sends with https.request, which needs an http agent for an http:// root.
     const httpAgent = apiRoot.startsWith('http://') ? new http.Agent({ keepAlive: true }) : undefined;
-    const keys: XKeys = channel.auth;
-    const redact = makeRedactor(Object.values(keys));
+    const redact = makeRedactor(Object.values(channel.auth).filter((v): v is string => v !== undefined));
     const log = ctx.logger.child({ channel: channel.id, platform: 'x' });
-
-    const clientFor = (signal: AbortSignal) =>
-      new lib.TwitterApi(
-        { appKey: keys.appKey, appSecret: keys.appSecret, accessToken: keys.accessToken, accessSecret: keys.accessSecret },
-        { plugins: [towardsApiRoot(apiRoot), abortingOn(signal)], ...(httpAgent && { httpAgent }) },
-      );
+    const settings = (signal: AbortSignal) => ({ plugins: [towardsApiRoot(apiRoot), abortingOn(signal)], ...(httpAgent && { httpAgent }) });
+    const signer = await signerFor(channel, ctx, lib, apiRoot, httpAgent, settings);
 
     const redacted = (result: SendResult): SendResult => ('reason' in result ? { ...result, reason: redact(result.reason) } : result);
+    const oauth2 = signer.channelId === undefined ? undefined : { channelId: signer.channelId };
 
     return {
       rules,
       async send(post, { signal }) {
         if (signal.aborted) return { kind: 'retry', reason: 'the send was cancelled before it started' };
-        const client = clientFor(signal);
+        let signed: Awaited<ReturnType<Signer['client']>>;
+        try {
+          signed = await signer.client(signal);
+        } catch (err) {
+          return renewalOutcome(err, channel.id);
+        }
+        const { client, version } = signed;
         const mediaId =
           channel.media && post.imageUrl
             ? await uploadImage({ client, imageUrl: post.imageUrl, imageAlt: post.imageAlt, signal, log, redact })
             : undefined;
         if (signal.aborted) return { kind: 'retry', reason: 'the send was cancelled before the post was sent' };
+        const tweet = (c: TwitterApi) => c.v2.tweet({ text: post.text, ...(mediaId && { media: { media_ids: [mediaId] } }) });
         try {
-          const { data } = await client.v2.tweet({ text: post.text, ...(mediaId && { media: { media_ids: [mediaId] } }) });
+          let data;
+          try {
+            ({ data } = await tweet(client));
+          } catch (err) {
+            if (!(signer.renewed && version !== undefined && err instanceof lib.ApiResponseError && err.code === 401)) throw err;
+            let renewed: TwitterApi;
+            try {
+              renewed = await signer.renewed(version, signal);
+            } catch (renewalErr) {
+              return renewalOutcome(renewalErr, channel.id);
+            }
+            ({ data } = await tweet(renewed));
+          }
           return { kind: 'sent', remoteId: data.id, url: `https://x.com/i/web/status/${data.id}` };
         } catch (err) {
-          return redacted(failureOutcome(lib, err, signal, apiRoot, redact));
+          return redacted(failureOutcome(lib, err, signal, apiRoot, redact, oauth2));
         }
       },
       async close() {
@@ -263,3 +296,47 @@ export const xAdapter = defineAdapter({
     };
   },
 });
+
+async function signerFor(
+  channel: { id: string; auth: z.infer<typeof schema>['auth'] },
+  ctx: AdapterContext,
+  lib: Pick<typeof import('twitter-api-v2'), 'TwitterApi' | 'ApiResponseError'>,
+  apiRoot: string,
+  httpAgent: http.Agent | undefined,
+  settings: (signal: AbortSignal) => Partial<import('twitter-api-v2').IClientSettings>,
+): Promise<Signer> {
+  const { auth } = channel;
+  if (auth.clientId === undefined) {
+    const keys = { appKey: auth.appKey!, appSecret: auth.appSecret!, accessToken: auth.accessToken!, accessSecret: auth.accessSecret! };
+    return { client: async (signal) => ({ client: new lib.TwitterApi(keys, settings(signal)) }) };
+  }
+  if (ctx.offline) return { client: () => Promise.reject(new Error('offline')) };
+  if (!ctx.credentials) throw new Error(`channel ${channel.id}: OAuth 2.0 tokens need the store, which is not open`);
+  await ctx.credentials.checkKey();
+  const app = { clientId: auth.clientId, ...(auth.clientSecret !== undefined && { clientSecret: auth.clientSecret }) };
+  const tokenClient = appClient(lib, app, apiRoot, httpAgent);
+  const tokens = new OAuthTokens(ctx.credentials, {
+    ...(auth.refreshToken !== undefined && { seedRefreshToken: auth.refreshToken }),
+    refresh: (refreshToken) => refreshXToken(lib, tokenClient, refreshToken),
+    renewAheadMs: X_RENEW_AHEAD_MS,
+  });
+  return {
+    channelId: channel.id,
+    async client(signal) {
+      const { token, version } = await tokens.accessToken();
+      return { client: new lib.TwitterApi(token, settings(signal)), version };
+    },
+    async renewed(version, signal) {
+      const { token } = await tokens.refused(version);
+      return new lib.TwitterApi(token, settings(signal));
+    },
+  };
+}
+
+/** A renewal that X refused pauses the channel until `herald auth`; one that failed on the way is retried. */
+function renewalOutcome(err: unknown, channelId: string): SendResult {
+  if (err instanceof RenewalRefusedError) {
+    return { kind: 'auth', reason: `X would not renew the channel's token (${err.message}); run \`herald auth ${channelId}\` to connect the account again` };
+  }
+  return { kind: 'retry', reason: `the channel's X token could not be renewed: ${describeError(err)}` };
+}

@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Article } from './article.ts';
+import type { ChannelCredentials } from './auth/channel-credentials.ts';
+import type { TokenGrant } from './auth/oauth-tokens.ts';
 import type { ChannelBase } from './config/channel-base.ts';
 
 /** One length rule a post must satisfy, counted in the platform's own unit. */
@@ -140,6 +142,8 @@ export interface AdapterContext {
   logger: Logger;
   /** Dry run or preview: build the rules without contacting the platform. */
   offline: boolean;
+  /** The channel's tokens in the store (OAuth 2.0 tokens, a Bluesky session); absent where no store is open. */
+  credentials?: ChannelCredentials;
 }
 
 /**
@@ -162,6 +166,26 @@ export interface EditCapability {
   windowSeconds?: number;
 }
 
+/** Where `herald auth` sends the browser, and what it keeps to finish the exchange (a PKCE verifier). */
+export interface AuthorizationStart {
+  url: string;
+  verifier?: string;
+}
+
+/**
+ * The platform's OAuth authorization-code flow, which `herald auth CHANNEL` runs: the core
+ * picks the redirect URI and `state`, takes the redirect and stores the tokens.
+ */
+export interface OAuthFlow<C> {
+  /** Whether this channel's config names an OAuth app (rather than static tokens). */
+  uses(channel: C): boolean;
+  start(channel: C, opts: { redirectUri: string; state: string }): Promise<AuthorizationStart>;
+  /** Exchanges the code, then asks the platform who the tokens post as (`account`). */
+  exchange(channel: C, opts: { code: string; redirectUri: string; verifier?: string }): Promise<TokenGrant & { account: string }>;
+  /** The callback URL registered with the app, when the channel names one. */
+  redirectUri?(channel: C): string | undefined;
+}
+
 export interface AdapterDefinition<S extends z.ZodObject = z.ZodObject> {
   platform: string;
   /** Platform-specific channel keys (target, auth, options); merged with the common channel keys. */
@@ -171,6 +195,8 @@ export interface AdapterDefinition<S extends z.ZodObject = z.ZodObject> {
   /** Present when the platform lets a published post be edited (its adapter implements `edit`). */
   edit?: EditCapability;
   create(channel: ChannelBase & z.infer<S>, ctx: AdapterContext): Promise<Adapter>;
+  /** Present for platforms whose accounts connect through `herald auth`. */
+  oauth?: OAuthFlow<ChannelBase & z.infer<S>>;
 }
 
 /** Helper that keeps each adapter's config type precise. */

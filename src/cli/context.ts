@@ -1,5 +1,7 @@
 import type { Logger, Level } from 'pino';
 import { adapters, unsupportedPlatforms } from '../../adapters/index.ts';
+import { CredentialVault } from '../auth/channel-credentials.ts';
+import { secretKeyFromEnv } from '../auth/secret-key.ts';
 import { loadConfig, resolveConfigPath, type LoadedConfig } from '../config/load.ts';
 import { buildConfigSchema } from '../config/schema.ts';
 import { channelRuntimes, type ChannelRuntime } from '../delivery/channels.ts';
@@ -25,6 +27,8 @@ export interface App {
   redact: Redactor;
   userAgent: string;
   channels: ChannelRuntime[];
+  /** Stored tokens, sealed with HERALD_SECRET_KEY; usable once the store is open. */
+  vault: CredentialVault;
 }
 
 export function loadApp(opts: GlobalOptions, { offline = false } = {}): App {
@@ -32,12 +36,15 @@ export function loadApp(opts: GlobalOptions, { offline = false } = {}): App {
   const redact = makeRedactor([...loaded.secrets, ...storeSecrets(loaded.config.store)]);
   const logger = createLogger(redact, (opts.logLevel ?? process.env.HERALD_LOG_LEVEL ?? 'info') as Level);
   const userAgent = loaded.config.userAgent ?? `Herald/${VERSION} (news feed poster; Node.js)`;
-  return { loaded, logger, redact, userAgent, channels: channelRuntimes(loaded.config.channels, adapters, logger, offline) };
+  const vault = new CredentialVault(secretKeyFromEnv(process.env));
+  return { loaded, logger, redact, userAgent, vault, channels: channelRuntimes(loaded.config.channels, adapters, logger, offline, vault) };
 }
 
 /** The store the config names; read-only commands pass `mustExist` so a mistyped path creates nothing. */
-export function openStore(app: App, opts: StoreOptions = {}): Promise<Store> {
-  return openConfiguredStore(app.loaded.config.store, opts);
+export async function openStore(app: App, opts: StoreOptions = {}): Promise<Store> {
+  const store = await openConfiguredStore(app.loaded.config.store, opts);
+  app.vault.store = store;
+  return store;
 }
 
 /** A store URL's password is a secret like everything under `auth`. */

@@ -55,6 +55,10 @@ const HELP: Record<string, { examples: string[]; exits: string[] }> = {
     examples: ['herald reject 42'],
     exits: ['0 rejected', '1 no such delivery, or it is not waiting for review', EXIT_USAGE],
   },
+  auth: {
+    examples: ['HERALD_SECRET_KEY=$(cat /etc/herald/key) herald auth x-main', 'herald auth x-main --port 8765', 'herald auth x-main --redirect-uri https://herald.example.org/callback'],
+    exits: ['0 connected: the tokens are stored', '1 the platform refused, or the redirect did not match', EXIT_USAGE + ', or no HERALD_SECRET_KEY'],
+  },
   resume: {
     examples: ['herald resume x-main'],
     exits: ['0 resumed, or it was not paused', EXIT_USAGE],

@@ -86,6 +86,16 @@ function program(setExit: (code: number) => void): Command {
     .option('--channel <id>', 'the channel, with --all')
     .option('--all', 'every post waiting for review on --channel')
     .action(operator('approve'));
+  cli
+    .command('auth [channel]')
+    .description("connect a channel's account through the platform's OAuth flow and store its tokens (encrypted with HERALD_SECRET_KEY)")
+    .option('--rotate-key', 'seal every stored token again with HERALD_NEW_SECRET_KEY (stop the workers first; restart them with the new key)')
+    .option('--port <n>', 'the loopback port for the redirect (default: any free one)', wholeNumber('--port', 1, 8765))
+    .option('--redirect-uri <url>', 'the callback URL registered with the app, if not http://127.0.0.1:PORT/callback')
+    .action(async (channel: string | undefined, _o: unknown, cmd: Command) => {
+      const { authCommand } = await import('./auth.ts');
+      setExit(await authCommand(channel, cmd.optsWithGlobals() as never));
+    });
   cli.command('reject <id>').description('never send this post waiting for review').action(operator('reject'));
   cli
     .command('store')

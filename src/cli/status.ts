@@ -5,6 +5,9 @@ import { longestWindowSeconds } from '../delivery/pacing.ts';
 import { plannedOrder } from '../delivery/planner.ts';
 import type { AttemptRecord, ChannelState, Delivery, DeliveryState } from '../delivery/types.ts';
 import { dueAt } from '../delivery/worker.ts';
+import { CREDENTIAL_WARNING_MS } from '../alerts/conditions.ts';
+import type { CredentialRow } from '../auth/credential-store.ts';
+import { ACCESS_ONLY_KIND } from '../auth/oauth-tokens.ts';
 import { UserError } from '../errors.ts';
 import type { FeedState } from '../feeds/ledger.ts';
 import { consoleChannels } from '../http/console-channel.ts';
@@ -43,6 +46,32 @@ interface ChannelStatus {
   blocked: 'paused' | 'unavailable' | 'rate-limited' | null;
   reason: string | null;
   blockedUntil: number | null;
+  /** The stored credential (null: the channel's keys are in the config). */
+  credential: CredentialStatus | null;
+}
+
+interface CredentialStatus {
+  kind: string;
+  account: string | null;
+  expiresAt: number | null;
+  refreshedAt: number | null;
+  renewsItself: boolean;
+  /** Set when it expires within 7 days and cannot renew itself. */
+  warning: string | null;
+}
+
+function credentialStatus(row: CredentialRow | undefined, now: number): CredentialStatus | null {
+  if (!row) return null;
+  const renewsItself = row.kind !== ACCESS_ONLY_KIND;
+  const expiring = !renewsItself && row.expiresAt !== undefined && row.expiresAt - now < CREDENTIAL_WARNING_MS;
+  return {
+    kind: row.kind,
+    account: row.account ?? null,
+    expiresAt: row.expiresAt ?? null,
+    refreshedAt: row.refreshedAt ?? null,
+    renewsItself,
+    warning: expiring ? `${row.expiresAt! <= now ? 'EXPIRED' : 'EXPIRES'} ${when(row.expiresAt, now)} and cannot renew itself: run \`herald auth ${row.channelId}\`` : null,
+  };
 }
 
 /** `herald status`: feeds, channels, queue and workers, and every delivery that needs the operator. Exit 1 when something does. */
@@ -53,12 +82,16 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     const now = Date.now();
     const feedStates = new Map((await store.feedStates()).map((s) => [s.id, s]));
     const channelStates = new Map((await store.channelStates()).map((s) => [s.id, s]));
+    const credentials = new Map((await store.credentials()).map((r) => [r.channelId, r]));
     const channels: ChannelStatus[] = [];
     for (const c of app.channels) {
       const queue = await store.channelQueue(c.id, now, now - longestWindowSeconds(c.pacing) * 1000);
       const planned = await plannedPosts(store, c, queue, now);
       const next = queue.next?.kind === 'edit' ? dueAt(c, queue, now) : (planned.find((p) => p.at !== null)?.at ?? undefined);
-      channels.push(channelStatus(c, channelStates.get(c.id) ?? { id: c.id }, queue.pending, next ?? queue.earliestDueAt, planned, now));
+      channels.push({
+        ...channelStatus(c, channelStates.get(c.id) ?? { id: c.id }, queue.pending, next ?? queue.earliestDueAt, planned, now),
+        credential: credentialStatus(credentials.get(c.id), now),
+      });
     }
     const needs = {
       held: await store.deliveries({ states: ['held'] }),
@@ -71,7 +104,7 @@ export async function statusCommand(opts: StatusOptions): Promise<number> {
     const counts = await store.countByState();
     const trouble =
       needs.failed.length + needs.inDoubt.length + needs.held.length > 0 ||
-      channels.some((c) => c.blocked === 'paused' || c.blocked === 'unavailable') ||
+      channels.some((c) => c.blocked === 'paused' || c.blocked === 'unavailable' || c.credential?.warning) ||
       feeds.some((f) => f.failures > 0);
 
     if (opts.json) {
@@ -111,7 +144,14 @@ async function withPosts(channels: ChannelRuntime[], deliveries: Delivery[]): Pr
   );
 }
 
-function channelStatus(channel: ChannelRuntime, s: ChannelState, queued: number, next: number | undefined, planned: PlannedPost[], now: number): ChannelStatus {
+function channelStatus(
+  channel: ChannelRuntime,
+  s: ChannelState,
+  queued: number,
+  next: number | undefined,
+  planned: PlannedPost[],
+  now: number,
+): Omit<ChannelStatus, 'credential'> {
   const blockedNow = s.blockedUntil !== undefined && s.blockedUntil > now;
   const blocked = s.pausedReason ? 'paused' : blockedNow ? (s.blockedCode === 'unavailable' ? 'unavailable' : 'rate-limited') : null;
   return {
@@ -150,6 +190,7 @@ function printStatus(
       c.blocked === 'rate-limited' ? `rate-limited until ${when(c.blockedUntil!, now)}` : undefined,
     ].filter(Boolean);
     out(`  ${c.id} (${c.platform}): ${c.queued} queued${c.queued && c.nextDueAt ? `, next due ${when(c.nextDueAt, now)}` : ''}${flags.length ? ` — ${flags.join('; ')}` : ''}`);
+    if (c.credential) out(`    credential: ${describeCredential(c.credential, now)}`);
     for (const p of c.planned) {
       const plan = p.at !== null ? `goes ${when(p.at, now)}` : `expires ${when(p.expiresAt!, now)}, too old to send`;
       out(`    #${p.id} ${plan}: "${p.title}" (priority ${p.priority})`);
@@ -169,6 +210,17 @@ function printStatus(
   section(out, `Waiting for review (\`herald approve ID\`, \`herald approve --channel C --all\` or \`herald reject ID\`)`, v.needs.review!, true);
   section(out, 'Failed (`herald retry ID` or `herald retry --failed`)', v.needs.failed!);
   section(out, 'In doubt: may or may not be on the platform; check, then `herald retry ID` or `herald skip ID`', v.needs.inDoubt!);
+}
+
+function describeCredential(c: CredentialStatus, now: number): string {
+  const parts = [
+    `${c.kind}${c.account ? ` as ${c.account}` : ''}`,
+    c.expiresAt !== null ? `${c.renewsItself ? 'access token until' : 'expires'} ${when(c.expiresAt, now)}` : undefined,
+    c.refreshedAt !== null ? `last renewed ${when(c.refreshedAt, now)}` : undefined,
+    c.renewsItself ? 'renews itself' : undefined,
+    c.warning ?? undefined,
+  ];
+  return parts.filter(Boolean).join(', ');
 }
 
 function section(out: (line: string) => void, title: string, items: Delivery[], withText = false): void {

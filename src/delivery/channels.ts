@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Article } from '../article.ts';
+import type { CredentialVault } from '../auth/channel-credentials.ts';
 import type { ChannelConfig } from '../config/schema.ts';
 import { compileFilter, type FilterVerdict } from '../feeds/filter.ts';
 import type { ChannelControls, ChannelEditing } from '../feeds/policy.ts';
@@ -27,6 +28,7 @@ export function channelRuntimes(
   adapters: Record<string, AdapterDefinition>,
   logger: Logger,
   offline = false,
+  vault?: CredentialVault,
 ): ChannelRuntime[] {
   return channels.map((config) => {
     const definition = adapters[config.platform];
@@ -42,7 +44,11 @@ export function channelRuntimes(
       priority: (article) => articlePriority(article, config.priority),
       adapter() {
         created ??= definition
-          .create(config, { logger: logger.child({ channel: config.id }), offline: offline || config.dryRun })
+          .create(config, {
+            logger: logger.child({ channel: config.id }),
+            offline: offline || config.dryRun,
+            ...(vault && { credentials: vault.channel(config.id) }),
+          })
           .catch((err: unknown) => {
             created = undefined;
             throw err;

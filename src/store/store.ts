@@ -1,4 +1,5 @@
 import type { AlertStore } from '../alerts/alert-store.ts';
+import type { CredentialStore } from '../auth/credential-store.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { PlanQueue } from '../delivery/plan-queue.ts';
 import type { FeedLedger } from '../feeds/ledger.ts';
@@ -24,7 +25,7 @@ export interface TableCopy {
 }
 
 /** Everything the core keeps: one of these per process, SQLite or PostgreSQL behind it. */
-export interface Store extends Outbox, PlanQueue, FeedLedger, WorkerLeases, OperatorActions, ReadModel, AlertStore, CredentialExpiries, TableCopy {
+export interface Store extends Outbox, PlanQueue, FeedLedger, WorkerLeases, OperatorActions, ReadModel, AlertStore, CredentialStore, CredentialExpiries, TableCopy {
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is, for messages: the file, or host:port/database (never a password). */
   readonly where: string;

@@ -75,6 +75,17 @@ describe('x adapter: config and rules', () => {
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['auth.accessSecret']);
   });
 
+  it('takes an OAuth 2.0 app instead, and says which keys X takes when a set is mixed or incomplete', () => {
+    const parse = (auth: object) => channelSchemaFor(xAdapter).safeParse({ id: 'x', platform: 'x', auth });
+    expect(parse({ clientId: 'id', clientSecret: 'secret', refreshToken: 'seed' }).success).toBe(true);
+    const problems = (auth: object) => parse(auth).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const which =
+      'X takes either appKey, appSecret, accessToken and accessSecret (OAuth 1.0a), or clientId, clientSecret and optionally refreshToken (OAuth 2.0, connected with `herald auth CHANNEL`)';
+    expect(problems({ ...KEYS, clientId: 'id' })).toEqual([`auth.appKey: not with clientId: ${which}`]);
+    expect(problems({ clientSecret: 'secret' })).toEqual([`auth.clientId: required with clientSecret or refreshToken: ${which}`]);
+    expect(problems({ appKey: 'k', appSecret: 's' })).toEqual([`auth.accessToken: required: ${which}`, `auth.accessSecret: required: ${which}`]);
+  });
+
   it('declares one weighted layout of 280 with the default template', async () => {
     const { rules } = await xAdapter.create(channelFor({}), offlineContext());
     expect(rules.defaultTemplate).toBe('{title}\n\n{summary}\n\n{link}\n{hashtags}');

@@ -3,7 +3,9 @@
  * (201 {data}, 403 problem JSON for duplicate content) and the chunked media upload that
  * twitter-api-v2 1.29.1's `v2.uploadMedia` drives (initialize, append, finalize).
  * Every request must carry an OAuth 1.0a header; given the keys, the fake also checks its
- * signature as X does.
+ * signature as X does. With `oauth2`, it is also X's OAuth 2.0 server: the authorize page,
+ * the token endpoint (refresh tokens rotate, access tokens live `accessLifetimeMs`) and
+ * GET /2/users/me, and a valid Bearer token is taken in place of the OAuth 1.0a header.
  */
 import crypto from 'node:crypto';
 import twttr from 'twitter-text';
@@ -29,6 +31,8 @@ export interface XFake {
   altTexts: Map<string, string>;
   /** Overrides the answer to the next POST /2/tweets (queued: one handler per request). */
   respondNext(handler: XOverride): void;
+  /** Present with the `oauth2` option. */
+  oauth2?: XOAuth2State;
   close(): Promise<void>;
 }
 
@@ -39,9 +43,33 @@ export interface XKeys {
   accessSecret: string;
 }
 
+export interface XOAuth2App {
+  clientId: string;
+  clientSecret: string;
+  /** How long an access token works (X: 2 hours). */
+  accessLifetimeMs: number;
+  /** Who the tokens post as. */
+  user?: { id: string; username: string; name: string };
+}
+
 export interface XFakeOptions {
   /** Check each request's OAuth 1.0a signature with these keys; a mismatch gets X's 401. */
   keys?: XKeys;
+  oauth2?: XOAuth2App;
+}
+
+/** What the fake's OAuth 2.0 server saw. */
+export interface XOAuth2State {
+  /** Refresh tokens presented again after they had been spent (X refuses them; a correct client never does it). */
+  reused: string[];
+  /** Refresh tokens spent, in order. */
+  spent: string[];
+  /** Access tokens refused as expired or unknown on an API call. */
+  refusedAccess: number;
+  /** A refresh token good for one use, as if from an earlier authorization. */
+  issueRefreshToken(): string;
+  /** Revokes every token issued so far (the user removed the app). */
+  revokeAll(): void;
 }
 
 const PROBLEM_JSON = { 'content-type': 'application/problem+json' };
@@ -171,10 +199,13 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
   const tweetId = idSequence(1_790_000_000_000_000_001n);
   const mediaId = idSequence(1_880_000_000_000_000_001n);
 
+  const oauth2 = options.oauth2 && oauth2Server(fake, options.oauth2);
   const authorized =
     (handler: (req: FakeRequest) => FakeResponse) =>
-    (req: FakeRequest): FakeResponse =>
-      authProblem(req, options.keys) ?? handler(req);
+    (req: FakeRequest): FakeResponse => {
+      if (oauth2 && String(req.headers.authorization).startsWith('Bearer ')) return oauth2.bearerProblem(req) ?? handler(req);
+      return authProblem(req, options.keys) ?? handler(req);
+    };
 
   const createTweet = authorized((req) => {
     const body = req.json as { text?: unknown; media?: { media_ids?: unknown } } | undefined;
@@ -257,6 +288,95 @@ export async function startXFake(options: XFakeOptions = {}): Promise<XFake> {
     respondNext(handler) {
       overrides.push(handler);
     },
+    ...(oauth2 && { oauth2: oauth2.state }),
     close: () => fake.close(),
   };
+}
+
+const tokenError = (error: string, description: string): FakeResponse => ({ status: 400, body: { error, error_description: description } });
+
+/** X's OAuth 2.0 endpoints: authorization code with PKCE (S256), refresh tokens that rotate on every use. */
+function oauth2Server(fake: HttpFake, app: XOAuth2App) {
+  const user = app.user ?? { id: '2244994945', username: 'AstanaTimes', name: 'The Astana Times' };
+  const codes = new Map<string, { challenge: string; redirectUri: string }>();
+  const refreshTokens = new Map<string, 'live' | 'spent'>();
+  const accessTokens = new Map<string, number>();
+  const random = () => crypto.randomBytes(12).toString('base64url');
+  const state: XOAuth2State = {
+    reused: [],
+    spent: [],
+    refusedAccess: 0,
+    issueRefreshToken() {
+      const token = `xrt-${random()}`;
+      refreshTokens.set(token, 'live');
+      return token;
+    },
+    revokeAll() {
+      refreshTokens.clear();
+      accessTokens.clear();
+    },
+  };
+  const grant = (): FakeResponse => {
+    const accessToken = `xat-${random()}`;
+    accessTokens.set(accessToken, Date.now() + app.accessLifetimeMs);
+    return {
+      body: {
+        token_type: 'bearer',
+        expires_in: Math.round(app.accessLifetimeMs / 1000),
+        access_token: accessToken,
+        scope: 'tweet.write tweet.read users.read offline.access media.write',
+        refresh_token: state.issueRefreshToken(),
+      },
+    };
+  };
+
+  fake.route('GET', '/i/oauth2/authorize', (req) => {
+    const q = req.query;
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (q.get('response_type') !== 'code' || q.get('client_id') !== app.clientId || !redirectUri) return { status: 400, body: 'bad authorization request' };
+    if (q.get('code_challenge_method')?.toLowerCase() !== 's256' || !q.get('code_challenge')) return { status: 400, body: 'PKCE (S256) is required' };
+    if (!q.get('scope')?.split(' ').includes('offline.access')) return { status: 400, body: 'this fake expects offline.access' };
+    const code = `code-${random()}`;
+    codes.set(code, { challenge: q.get('code_challenge')!, redirectUri });
+    const to = new URL(redirectUri);
+    to.searchParams.set('code', code);
+    to.searchParams.set('state', q.get('state') ?? '');
+    return { status: 302, headers: { location: to.toString() } };
+  });
+
+  fake.route('POST', '/2/oauth2/token', (req) => {
+    const basic = `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}`;
+    if (req.headers.authorization !== basic) return { status: 401, body: { error: 'unauthorized_client', error_description: 'Missing valid authorization header' } };
+    if (!req.form) return tokenError('invalid_request', 'Body must be application/x-www-form-urlencoded');
+    const form = req.form;
+    if (form.get('grant_type') === 'refresh_token') {
+      const token = form.get('refresh_token') ?? '';
+      const known = refreshTokens.get(token);
+      if (known === 'spent') state.reused.push(token);
+      if (known !== 'live') return tokenError('invalid_request', 'Value passed for the token was invalid.');
+      refreshTokens.set(token, 'spent');
+      state.spent.push(token);
+      return grant();
+    }
+    if (form.get('grant_type') === 'authorization_code') {
+      const issued = codes.get(form.get('code') ?? '');
+      codes.delete(form.get('code') ?? '');
+      const challenge = crypto.createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+      if (!issued || issued.challenge !== challenge || issued.redirectUri !== form.get('redirect_uri')) {
+        return tokenError('invalid_request', 'Value passed for the authorization code was invalid.');
+      }
+      return grant();
+    }
+    return tokenError('unsupported_grant_type', 'grant_type is not supported');
+  });
+
+  const bearerProblem = (req: FakeRequest): FakeResponse | undefined => {
+    const token = String(req.headers.authorization).slice('Bearer '.length);
+    if ((accessTokens.get(token) ?? 0) > Date.now()) return undefined;
+    state.refusedAccess++;
+    return UNAUTHORIZED;
+  };
+
+  fake.route('GET', '/2/users/me', (req) => bearerProblem(req) ?? { body: { data: user } });
+  return { state, bearerProblem };
 }

@@ -3,6 +3,7 @@ import type { Condition } from '../../alerts/conditions.ts';
 import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { QueueEntry } from '../../delivery/planner.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryState, Settlement } from '../../delivery/types.ts';
+import type { CredentialRow, NewCredentialRow } from '../../auth/credential-store.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import type { ActionResult } from '../../operator/actions.ts';
 import type { DeliveryFilter } from '../../operator/read-model.ts';
@@ -11,7 +12,7 @@ import type { WorkerIdentity, WorkerInfo } from '../../scheduler/leases.ts';
 import type { CopiedTable, Row, Store } from '../store.ts';
 import * as alerts from './alerts.ts';
 import * as copy from './copy.ts';
-import { credentialExpiries } from './credential-expiries.ts';
+import * as creds from './credentials.ts';
 import { PgDb } from './db.ts';
 import { openingError } from './errors.ts';
 import * as leases from './leases.ts';
@@ -110,17 +111,25 @@ export class PostgresStore implements Store {
   attemptCounts = (): Promise<{ channelId: string; outcome: AttemptOutcome; count: number }[]> => read.attemptCounts(this.db);
   channelStates = (): Promise<ChannelState[]> => read.channelStates(this.db);
 
-  // AlertStore, CredentialExpiries
+  // AlertStore
   openAlerts = (): Promise<AlertRecord[]> => alerts.openAlerts(this.db);
   raiseAlerts = (conditions: Condition[]): Promise<void> => alerts.raiseAlerts(this.db, conditions);
   resolveAlerts = (keys: string[], now: number): Promise<void> => alerts.resolveAlerts(this.db, keys, now);
   claimAlertBatch = (now: number, minIntervalMs: number): Promise<AlertBatch | undefined> => alerts.claimAlertBatch(this.db, now, minIntervalMs);
   releaseAlertBatch = (batch: AlertBatch): Promise<void> => alerts.releaseAlertBatch(this.db, batch);
-  credentialExpiries = (): Promise<{ channelId: string; expiresAt: number }[]> => credentialExpiries(this.db);
 
   // TableCopy
   isEmpty = (): Promise<boolean> => copy.isEmpty(this.db);
   clear = (): Promise<void> => copy.clear(this.db);
   readRows = (table: CopiedTable, offset: number, limit: number): Promise<Row[]> => copy.readRows(this.db, table, offset, limit);
   writeRows = (table: CopiedTable, rows: Row[]): Promise<void> => copy.writeRows(this.db, table, rows);
+
+  // CredentialStore
+  credential = (channelId: string): Promise<CredentialRow | undefined> => creds.credential(this.db, channelId);
+  credentials = (): Promise<CredentialRow[]> => creds.credentials(this.db);
+  putCredential = (row: NewCredentialRow, expectedVersion: number): Promise<boolean> => creds.putCredential(this.db, row, expectedVersion);
+  claimRefresh = (channelId: string, version: number, workerId: string, now: number, until: number): Promise<boolean> =>
+    creds.claimRefresh(this.db, channelId, version, workerId, now, until);
+  releaseRefresh = (channelId: string, workerId: string): Promise<void> => creds.releaseRefresh(this.db, channelId, workerId);
+  credentialExpiries = (): Promise<{ channelId: string; expiresAt: number }[]> => creds.credentialExpiries(this.db);
 }

@@ -4,6 +4,7 @@ import type { ChannelQueue } from '../../delivery/outbox.ts';
 import type { QueueEntry } from '../../delivery/planner.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryState, Settlement } from '../../delivery/types.ts';
 import type { Article } from '../../article.ts';
+import type { CredentialRow, NewCredentialRow } from '../../auth/credential-store.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import type { ActionResult } from '../../operator/actions.ts';
 import type { DeliveryFilter } from '../../operator/read-model.ts';
@@ -12,7 +13,7 @@ import type { WorkerIdentity, WorkerInfo } from '../../scheduler/leases.ts';
 import type { CopiedTable, Row, Store } from '../store.ts';
 import { SqliteAlerts } from './alerts.ts';
 import * as copy from './copy.ts';
-import { SqliteCredentialExpiries } from './credential-expiries.ts';
+import * as creds from './credentials.ts';
 import { openDb, type Db, type OpenOptions } from './db.ts';
 import * as leases from './leases.ts';
 import * as ledger from './ledger.ts';
@@ -25,14 +26,12 @@ import * as read from './read-model.ts';
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly #alerts: SqliteAlerts;
-  readonly #credentials: SqliteCredentialExpiries;
 
   constructor(
     readonly db: Db,
     readonly where: string,
   ) {
     this.#alerts = new SqliteAlerts(db);
-    this.#credentials = new SqliteCredentialExpiries(db);
   }
 
   static open(file: string, opts: OpenOptions = {}): SqliteStore {
@@ -193,9 +192,6 @@ export class SqliteStore implements Store {
   releaseAlertBatch(batch: AlertBatch): Promise<void> {
     return this.#alerts.releaseAlertBatch(batch);
   }
-  credentialExpiries(): Promise<{ channelId: string; expiresAt: number }[]> {
-    return this.#credentials.credentialExpiries();
-  }
 
   async isEmpty(): Promise<boolean> {
     return copy.isEmpty(this.db);
@@ -208,5 +204,24 @@ export class SqliteStore implements Store {
   }
   async writeRows(table: CopiedTable, rows: Row[]): Promise<void> {
     copy.writeRows(this.db, table, rows);
+  }
+
+  async credential(channelId: string): Promise<CredentialRow | undefined> {
+    return creds.credential(this.db, channelId);
+  }
+  async credentials(): Promise<CredentialRow[]> {
+    return creds.credentials(this.db);
+  }
+  async putCredential(row: NewCredentialRow, expectedVersion: number): Promise<boolean> {
+    return creds.putCredential(this.db, row, expectedVersion);
+  }
+  async claimRefresh(channelId: string, version: number, workerId: string, now: number, until: number): Promise<boolean> {
+    return creds.claimRefresh(this.db, channelId, version, workerId, now, until);
+  }
+  async releaseRefresh(channelId: string, workerId: string): Promise<void> {
+    creds.releaseRefresh(this.db, channelId, workerId);
+  }
+  async credentialExpiries(): Promise<{ channelId: string; expiresAt: number }[]> {
+    return creds.credentialExpiries(this.db);
   }
 }
