@@ -36,6 +36,8 @@ import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { planIngest } from '../src/feeds/policy.ts';
 import type { HttpCache } from '../src/feeds/fetch.ts';
 import { benchCli } from './cli.ts';
+import { benchRenderCost } from './render-cost.ts';
+import { benchScheduler } from './scheduler.ts';
 import { serverStats, startFeedServer } from './loopback.ts';
 import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
 import { PLATFORM_KEYS } from './platform-keys.ts';
@@ -483,6 +485,8 @@ async function main(): Promise<void> {
     delivery: () => benchDelivery(dir, channel(channels, 'console')),
     store: () => benchStore(),
     cli: () => benchCli(report, dir),
+    'render-cost': () => benchRenderCost(report, channels),
+    scheduler: () => benchScheduler(report),
   };
   // `npm run bench -- poll delivery` runs only those sections.
   const chosen = process.argv.slice(2);
