@@ -36,6 +36,7 @@ import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { planIngest } from '../src/feeds/policy.ts';
 import type { HttpCache } from '../src/feeds/fetch.ts';
 import { benchCli } from './cli.ts';
+import { benchMemoryTrend } from './memory-trend.ts';
 import { benchRenderCost } from './render-cost.ts';
 import { benchScheduler } from './scheduler.ts';
 import { serverStats, startFeedServer } from './loopback.ts';
@@ -487,6 +488,7 @@ async function main(): Promise<void> {
     cli: () => benchCli(report, dir),
     'render-cost': () => benchRenderCost(report, channels),
     scheduler: () => benchScheduler(report),
+    'memory-trend': () => benchMemoryTrend(report, dir),
   };
   // `npm run bench -- poll delivery` runs only those sections.
   const chosen = process.argv.slice(2);
