@@ -7,6 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { pino } from 'pino';
 import { feedSchema } from '../src/config/feed-schema.ts';
 import { makeRedactor } from '../src/redact.ts';
@@ -19,6 +21,15 @@ type Report = (name: string, value: number, unit: string, detail?: string) => vo
 const CYCLES = Number(process.env.HERALD_BENCH_CYCLES ?? 1_000);
 const FEEDS = 10;
 const ITEMS_PER_FEED = 20;
+
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+
+/** Heap in use after a full collection: what is really kept, unlike RSS, which the allocator may hold on to. */
+function liveHeapMb(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed / 1_048_576;
+}
 
 /** Least-squares slope of `ys` against their index. */
 function slope(ys: number[]): number {
@@ -43,10 +54,13 @@ export async function benchMemoryTrend(report: Report, tmp: string): Promise<voi
     const opts = { ledger: store, baseDir: dir, userAgent: 'Herald-bench', logger: pino({ level: 'silent' }), redact: makeRedactor([]) };
     const limits = { concurrency: FEEDS, perHost: FEEDS };
     const rssMb: number[] = [];
+    let heapAtTenth = 0;
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       await pollFeeds(feeds, [], limits, opts);
       rssMb.push(process.memoryUsage.rss() / 1_048_576);
+      if (cycle === Math.floor(CYCLES / 10)) heapAtTenth = liveHeapMb();
     }
+    const heapAtEnd = liveHeapMb();
     const steady = rssMb.slice(Math.floor(CYCLES / 10));
     const perThousand = slope(steady) * 1_000;
     report(
@@ -54,7 +68,7 @@ export async function benchMemoryTrend(report: Report, tmp: string): Promise<voi
       perThousand,
       'MB per 1,000 cycles',
       `rss after cycle 1 ${rssMb[0]!.toFixed(1)} MB, after cycle ${Math.floor(CYCLES / 10) + 1} ${steady[0]!.toFixed(1)} MB, ` +
-        `after cycle ${CYCLES} ${rssMb[CYCLES - 1]!.toFixed(1)} MB, highest ${Math.max(...rssMb).toFixed(1)} MB; ${CYCLES} cycles × ${FEEDS} feeds, all 304 after the first`,
+        `after cycle ${CYCLES} ${rssMb[CYCLES - 1]!.toFixed(1)} MB, highest ${Math.max(...rssMb).toFixed(1)} MB; ${CYCLES} cycles × ${FEEDS} feeds, all 304 after the first; live heap after a full GC ${heapAtTenth.toFixed(1)} MB at cycle ${Math.floor(CYCLES / 10) + 1}, ${heapAtEnd.toFixed(1)} MB at the end`,
     );
   } finally {
     await store.close();
