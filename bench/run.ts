@@ -8,8 +8,6 @@
  * other processes share the machine. Uses only a loopback feed server it starts itself (a
  * child process, so its memory is not counted as Herald's) and a temporary folder it removes.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,15 +27,22 @@ import { decodeFeedBytes } from '../src/feeds/decode.ts';
 import { parseFeed } from '../src/feeds/parse.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { renderPost } from '../src/render/render.ts';
-import { POLL_CONCURRENCY, pollFeeds } from '../src/scheduler/cycle.ts';
+import { DEFAULT_POLLING } from '../src/config/polling-schema.ts';
+import { pollFeeds } from '../src/scheduler/cycle.ts';
 import { openDb, type Db } from '../src/store/sqlite/db.ts';
 import * as ledger from '../src/store/sqlite/ledger.ts';
 import * as outbox from '../src/store/sqlite/outbox.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { planIngest } from '../src/feeds/policy.ts';
 import type { HttpCache } from '../src/feeds/fetch.ts';
+import { benchCli } from './cli.ts';
+import { benchMemoryTrend } from './memory-trend.ts';
+import { benchRenderCost } from './render-cost.ts';
+import { benchScheduler } from './scheduler.ts';
+import { serverStats, startFeedServer } from './loopback.ts';
 import { hugeSummary, outletArticle, outletFeedXml } from './outlet.ts';
 import { benchPlanner } from './planner.ts';
+import { PLATFORM_KEYS } from './platform-keys.ts';
 import { benchStore } from './store.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -55,6 +60,8 @@ const BACKFILL = 2;
 const DELIVERIES = 5_000;
 const BOOKKEEPING_SAMPLE = 1_000;
 const MEMORY_SAMPLE_MS = 50;
+/** One loopback host serves every feed: the per-host limit is lifted to the overall one. */
+const POLLING = { ...DEFAULT_POLLING, perHost: DEFAULT_POLLING.concurrency };
 
 const silent = pino({ level: 'silent' });
 const started = performance.now();
@@ -133,22 +140,6 @@ function sampleMemory(everyMs: number) {
 }
 
 // ---------------------------------------------------------------- channels of every platform
-
-/** Placeholder keys: every channel is a dry run, adapters are created offline. */
-const PLATFORM_KEYS: Record<string, Record<string, unknown>> = {
-  x: { auth: { appKey: 'bench-app-key', appSecret: 'bench-app-secret', accessToken: 'bench-token', accessSecret: 'bench-secret' } },
-  telegram: { chatId: '@astanatimes_bench', auth: { botToken: '123456:bench-token' } },
-  mastodon: { apiRoot: 'https://mastodon.social', auth: { accessToken: 'bench-token' } },
-  bluesky: { auth: { identifier: 'astanatimes.bsky.social', password: 'bench-app-password' } },
-  facebook: { pageId: '100000000000001', auth: { pageAccessToken: 'bench-token' } },
-  instagram: { igUserId: '17841400000000001', auth: { accessToken: 'bench-token' } },
-  threads: { userId: 'me', auth: { accessToken: 'bench-token' } },
-  linkedin: { author: 'urn:li:organization:1000001', auth: { accessToken: 'bench-token' } },
-  discord: { auth: { webhookUrl: 'https://discord.com/api/webhooks/1/bench-token' } },
-  tiktok: { auth: { accessToken: 'bench-token' } },
-  webhook: { url: 'https://example.org/herald', auth: { secret: 'bench-secret-0123456789' } },
-  console: {},
-};
 
 function benchChannels(): ChannelRuntime[] {
   const missing = Object.keys(adapters).filter((p) => !PLATFORM_KEYS[p]);
@@ -342,38 +333,8 @@ async function benchIngest(dir: string, channelIds: string[]): Promise<void> {
 
 // ---------------------------------------------------------------- 4. one process, many feeds
 
-interface ServerMessage {
-  kind: 'listening' | 'stats';
-  port?: number;
-  bytes?: number;
-  full?: number;
-  notModified?: number;
-  notFound?: number;
-}
-
-async function startFeedServer(): Promise<{ child: ChildProcess; port: number; bytes: number }> {
-  const child = fork(fileURLToPath(new URL('./feed-server.ts', import.meta.url)), [String(FEEDS), String(ITEMS_PER_FEED), String(now - 60_000)], {
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [message] = (await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(() => {
-      throw new Error('the loopback feed server exited before listening');
-    }),
-  ])) as [ServerMessage];
-  if (message.kind !== 'listening' || message.port === undefined) throw new Error('the loopback feed server did not start');
-  return { child, port: message.port, bytes: message.bytes ?? 0 };
-}
-
-async function serverStats(child: ChildProcess): Promise<ServerMessage> {
-  const answer = once(child, 'message');
-  child.send('stats');
-  return ((await answer) as [ServerMessage])[0];
-}
-
 async function benchPolling(dir: string, channels: ChannelRuntime[]): Promise<void> {
-  const server = await startFeedServer();
+  const server = await startFeedServer(FEEDS, ITEMS_PER_FEED, now - 60_000);
   const db = openDb(path.join(dir, 'poll.db'));
   try {
     const feeds = benchFeeds(FEEDS, (i) => `http://127.0.0.1:${server.port}/feeds/${i}/`);
@@ -385,7 +346,7 @@ async function benchPolling(dir: string, channels: ChannelRuntime[]): Promise<vo
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const rounds = [];
-    for (let round = 1; round <= 2; round++) rounds.push(await timed(() => pollFeeds(feeds, channels, opts)));
+    for (let round = 1; round <= 2; round++) rounds.push(await timed(() => pollFeeds(feeds, channels, POLLING, opts)));
     loopDelay.disable();
     const peak = memory.stop();
     const after = process.memoryUsage();
@@ -404,7 +365,7 @@ async function benchPolling(dir: string, channels: ChannelRuntime[]): Promise<vo
       full.ms / 1000,
       's',
       `${num(FEEDS / (full.ms / 1000))} feeds/s, ${num(mb(server.bytes) / (full.ms / 1000))} MB/s, cpu ${num(full.cpuMs / 1000)} s; ` +
-        `${FEEDS} feeds × ${ITEMS_PER_FEED} items, ${num(mb(server.bytes))} MB, concurrency ${POLL_CONCURRENCY}; ${queued} deliveries queued${failures(full)}`,
+        `${FEEDS} feeds × ${ITEMS_PER_FEED} items, ${num(mb(server.bytes))} MB, concurrency ${POLLING.concurrency}; ${queued} deliveries queued${failures(full)}`,
     );
     const notModified = results(conditional).filter((r) => r.ok && r.notModified).length;
     report(
@@ -413,7 +374,7 @@ async function benchPolling(dir: string, channels: ChannelRuntime[]): Promise<vo
       's',
       `${num(FEEDS / (conditional.ms / 1000))} feeds/s, cpu ${num(conditional.cpuMs / 1000)} s; ${notModified} of ${FEEDS} not modified${failures(conditional)}`,
     );
-    const stats = await serverStats(server.child);
+    const stats = await serverStats(server);
     report('poll server answers 304', stats.notModified ?? 0, 'responses', `${stats.full ?? 0} full bodies, ${stats.notFound ?? 0} not found`);
     report('poll event-loop delay max', loopDelay.max / 1e6, 'ms', `p99 ${num(loopDelay.percentile(99) / 1e6)} ms, mean ${num(loopDelay.mean / 1e6)} ms over both rounds`);
     report('poll peak rss', mb(peak.peakRss), 'MB', `baseline before the rounds ${num(mb(baseline.rss))} MB, sampled every ${MEMORY_SAMPLE_MS} ms`);
@@ -421,8 +382,7 @@ async function benchPolling(dir: string, channels: ChannelRuntime[]): Promise<vo
     report('poll rss after the rounds', mb(after.rss), 'MB', `heap used ${num(mb(after.heapUsed))} MB; after a forced GC: rss ${num(mb(afterGc.rss))} MB, heap used ${num(mb(afterGc.heapUsed))} MB`);
   } finally {
     db.close();
-    server.child.disconnect();
-    if (server.child.exitCode === null) await once(server.child, 'exit');
+    await server.stop();
   }
 }
 
@@ -527,6 +487,10 @@ async function main(): Promise<void> {
     delivery: () => benchDelivery(dir, channel(channels, 'console')),
     store: () => benchStore(),
     planner: () => benchPlanner(report),
+    cli: () => benchCli(report, dir),
+    'render-cost': () => benchRenderCost(report, channels),
+    scheduler: () => benchScheduler(report),
+    'memory-trend': () => benchMemoryTrend(report, dir),
   };
   // `npm run bench -- poll delivery` runs only those sections.
   const chosen = process.argv.slice(2);

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { feedSchema } from '../src/config/feed-schema.ts';
+import { DEFAULT_POLLING } from '../src/config/polling-schema.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { Daemon } from '../src/scheduler/daemon.ts';
 import { WorkerSession } from '../src/scheduler/worker-session.ts';
@@ -37,7 +38,7 @@ export async function benchScheduler(report: (name: string, value: number, unit:
     feedSchema.parse({ id: `f${i}`, url: `http://127.0.0.1:${port}/feeds/${i}/`, schedule: `${i % 60} * * * * *` }),
   );
   const session = new WorkerSession(store, [], { logger, redact, sendTimeoutMs: 30_000 });
-  const daemon = new Daemon(store, session, { feeds, channels: [], baseDir: dir, userAgent: 'Herald-bench', logger, redact, shutdownGraceMs: 1000 });
+  const daemon = new Daemon(store, session, { feeds, channels: [], polling: { ...DEFAULT_POLLING, perHost: DEFAULT_POLLING.concurrency }, baseDir: dir, userAgent: 'Herald-bench', logger, redact, shutdownGraceMs: 1000 });
   const began = Date.now();
   let firstRoundMs = 0;
   let measuredFrom = Infinity;

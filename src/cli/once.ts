@@ -59,6 +59,7 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
     const polls = await pollFeeds(
       app.loaded.config.feeds.filter((f) => claimed.has(f.id)),
       app.channels,
+      app.loaded.config.polling,
       { ledger: store, baseDir: app.loaded.dir, userAgent: app.userAgent, logger: app.logger, redact: app.redact, signal: aborter.signal },
     );
     polls.filter((p) => !(stopped && !p.ok && p.error === 'stopped')).forEach((p) => out(describePoll(p)));

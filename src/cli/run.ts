@@ -48,6 +48,7 @@ export async function runCommand(opts: GlobalOptions): Promise<number> {
   const daemon = new Daemon(store, session, {
     feeds: config.feeds,
     channels: app.channels,
+    polling: app.loaded.config.polling,
     baseDir: app.loaded.dir,
     userAgent: app.userAgent,
     logger: app.logger,

@@ -5,6 +5,7 @@ import { feedSchema } from './feed-schema.ts';
 import { unsupportedStoreScheme } from './store-url.ts';
 import { httpSchema } from './http-schema.ts';
 import { alertsSchema } from './alerts-schema.ts';
+import { pollingSchema } from './polling-schema.ts';
 import { templateProblem } from '../render/template.ts';
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
@@ -45,6 +46,7 @@ export function buildConfigSchema(definitions: AdapterDefinition[], unsupported:
         .describe('SQLite file (one worker), or a postgres:// URL (any number of workers; ?pool=N&sslmode=…)'),
       userAgent: z.string().optional().describe('User-Agent for feed requests; default names Herald and its version'),
       feeds: z.array(feedSchema).min(1, 'add at least one feed'),
+      polling: pollingSchema.prefault({}),
       channels: z.array(channel).min(1, 'add at least one channel'),
       http: httpSchema.optional().describe('The console, API and metrics, served by `herald run`'),
       alerts: alertsSchema.optional(),

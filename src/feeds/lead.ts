@@ -178,9 +178,15 @@ function isByline(line: string): boolean {
 }
 
 function isSentenceBearing(text: string): boolean {
-  const letters = text.match(/\p{L}/gu)?.length ?? 0;
-  if (UNSPACED_SCRIPT.test(text)) return letters >= MIN_UNSPACED_LEAD_LETTERS;
-  return letters >= MIN_LEAD_LETTERS && wordCount(text) >= MIN_LEAD_WORDS;
+  if (UNSPACED_SCRIPT.test(text)) return hasAtLeast(text, /\p{L}/gu, MIN_UNSPACED_LEAD_LETTERS);
+  return hasAtLeast(text, /\p{L}/gu, MIN_LEAD_LETTERS) && hasAtLeast(text, /\S+/g, MIN_LEAD_WORDS);
+}
+
+/** Whether `pattern` (global) matches `text` at least `n` times; stops counting there, paragraphs are long. */
+function hasAtLeast(text: string, pattern: RegExp, n: number): boolean {
+  let found = 0;
+  while (found < n && pattern.exec(text)) found++;
+  return found >= n;
 }
 
 function isGreeting(text: string): boolean {

@@ -108,17 +108,3 @@ function turnOfItsOwn(): Promise<void> {
   lastTurn = turn;
   return turn;
 }
-
-/** Runs `task` over `items` with at most `limit` at a time. */
-export async function mapLimited<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}

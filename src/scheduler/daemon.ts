@@ -1,15 +1,18 @@
 import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
+import type { PollingConfig } from '../config/polling-schema.ts';
 import { channelControls, channelEditing, channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
+import type { ChannelControls, ChannelEditing } from '../feeds/policy.ts';
 import { pollFeed, type PollOptions, type PollResult } from '../feeds/poll.ts';
 import type { Store } from '../store/store.ts';
-import { POLL_CONCURRENCY } from './cycle.ts';
+import { PollQueue } from './poll-queue.ts';
 import { nextTick } from './schedule.ts';
 import type { WorkerSession } from './worker-session.ts';
 
 export interface DaemonOptions extends Omit<PollOptions, 'ledger' | 'nextPollAt' | 'signal'> {
   feeds: FeedConfig[];
   channels: ChannelRuntime[];
+  polling: PollingConfig;
   /** How long a shutdown waits for sends under way before leaving them to crash recovery. */
   shutdownGraceMs: number;
   /** Each poll that ended (not one cut short by the stop). */
@@ -32,7 +35,9 @@ const CLAIM_BATCH = 64;
 export class Daemon {
   private readonly polling = new Map<string, Promise<void>>();
   /** Claimed for this worker, waiting for a polling slot. */
-  private readonly claimed: FeedConfig[] = [];
+  private readonly claimed: PollQueue;
+  private readonly controls: ChannelControls;
+  private readonly editing: ChannelEditing;
   private readonly aborter = new AbortController();
   private readonly feedIds: string[];
   private readonly byId: Map<string, FeedConfig>;
@@ -53,6 +58,9 @@ export class Daemon {
     this.log = opts.logger;
     this.feedIds = opts.feeds.map((f) => f.id);
     this.byId = new Map(opts.feeds.map((f) => [f.id, f]));
+    this.claimed = new PollQueue(opts.polling);
+    this.controls = channelControls(opts.channels);
+    this.editing = channelEditing(opts.channels);
   }
 
   /** Whether the scheduler runs: started and not stopping. */
@@ -70,7 +78,7 @@ export class Daemon {
   /** Stops polling and claiming; waits for sends under way up to the grace period. */
   async stop(): Promise<boolean> {
     this.stopping = true;
-    this.claimed.length = 0;
+    this.claimed.clear();
     clearTimeout(this.wakeTimer);
     clearTimeout(this.pollTimer);
     this.aborter.abort();
@@ -86,14 +94,14 @@ export class Daemon {
   private pollDue(): void {
     if (this.stopping || this.claiming) return;
     this.startClaimed();
-    if (this.claimed.length > 0 || this.polling.size >= POLL_CONCURRENCY) return;
+    if (this.claimed.size > 0 || this.claimed.full) return;
     this.claiming = true;
     clearTimeout(this.pollTimer);
     void (async () => {
       let delay = MAX_IDLE_MS;
       try {
         const ids = await this.store.claimFeeds(this.session.id, this.feedIds, Date.now(), { dueOnly: true, limit: CLAIM_BATCH });
-        this.claimed.push(...ids.map((id) => this.byId.get(id)!));
+        for (const id of ids) this.claimed.add(this.byId.get(id)!);
         if (ids.length === 0) {
           const next = await this.store.nextPollAt(this.feedIds, Date.now());
           delay = Math.min(MAX_IDLE_MS, Math.max(0, (next ?? 0) - Date.now()));
@@ -103,21 +111,21 @@ export class Daemon {
       } finally {
         this.claiming = false;
         this.startClaimed();
-        if (!this.stopping && this.claimed.length === 0) this.pollTimer = setTimeout(() => this.pollDue(), delay);
+        if (!this.stopping && this.claimed.size === 0) this.pollTimer = setTimeout(() => this.pollDue(), delay);
       }
     })();
   }
 
   private startClaimed(): void {
-    while (!this.stopping && this.polling.size < POLL_CONCURRENCY && this.claimed.length > 0) this.poll(this.claimed.shift()!);
+    for (let feed = this.stopping ? undefined : this.claimed.take(); feed; feed = this.stopping ? undefined : this.claimed.take()) this.poll(feed);
   }
 
   private poll(feed: FeedConfig): void {
     const channelIds = channelsForFeed(this.opts.channels, feed.id).map((c) => c.id);
     const run = pollFeed(feed, channelIds, {
       ...this.opts,
-      controls: channelControls(this.opts.channels),
-      editing: channelEditing(this.opts.channels),
+      controls: this.controls,
+      editing: this.editing,
       ledger: this.store,
       signal: this.aborter.signal,
       nextPollAt: (f) => nextTick(f.schedule),
@@ -132,6 +140,7 @@ export class Daemon {
       })
       .finally(() => {
         this.polling.delete(feed.id);
+        this.claimed.done(feed);
         this.pollDue();
       });
     this.polling.set(feed.id, run);

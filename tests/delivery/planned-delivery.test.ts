@@ -82,7 +82,7 @@ ${channelYaml.trim().replace(/^/gm, '    ')}
   }
 
   async poll(): Promise<void> {
-    const [result] = await pollFeeds(this.config().feeds, this.channels, { ledger: this.store, baseDir: this.ws.dir, userAgent: 'herald-test', logger, redact, now: () => this.clock });
+    const [result] = await pollFeeds(this.config().feeds, this.channels, this.config().polling, { ledger: this.store, baseDir: this.ws.dir, userAgent: 'herald-test', logger, redact, now: () => this.clock });
     expect(result).toMatchObject({ ok: true, notModified: false });
   }
 

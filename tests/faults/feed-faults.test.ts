@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { DEFAULT_POLLING } from '../../src/config/polling-schema.ts';
 import { pollFeeds } from '../../src/scheduler/cycle.ts';
 import { memoryStore } from '../helpers/store.ts';
 import { makeRedactor } from '../../src/redact.ts';
@@ -117,7 +118,7 @@ describe('feed faults are isolated to their feed', () => {
         feed({ id: 'bad', url: `${server.url}${fault.path}`, backfill: 10, maxAgeHours: 876_000, timeoutSeconds: fault.timeoutSeconds ?? 30 }),
         feed({ id: 'good', url: `${server.url}/good`, backfill: 10, maxAgeHours: 876_000 }),
       ];
-      const [bad, healthy] = await pollFeeds(feeds, channels, {
+      const [bad, healthy] = await pollFeeds(feeds, channels, DEFAULT_POLLING, {
         ledger: db,
         baseDir: process.cwd(),
         userAgent: 'Herald-test',
