@@ -38,8 +38,11 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
   });
   const aborter = new AbortController();
   let wakeEarly: () => void = () => undefined;
+  let stopRequested: () => void = () => undefined;
+  const stopping = new Promise<'stop'>((resolve) => (stopRequested = () => resolve('stop')));
   const signals = onStopSignal(() => {
     stopped = true;
+    stopRequested();
     out('stopping: finishing the sends under way (a second signal stops at once)');
     aborter.abort();
     session.worker.stop();
@@ -65,7 +68,12 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
     polls.filter((p) => !(stopped && !p.ok && p.error === 'stopped')).forEach((p) => out(describePoll(p)));
 
     while (!stopped) {
-      await session.drain();
+      const drained = session.drain();
+      if ((await Promise.race([drained.then(() => 'drained' as const), stopping])) === 'stop') {
+        // The sends under way get the grace below; one that answers after the store is closed is recovered at the next start.
+        drained.catch(() => undefined);
+        break;
+      }
       const next = await session.nextDueAt();
       if (stopped || next === undefined || next - Date.now() > ONCE_MAX_WAIT_MS) break;
       await waitUntil(next, out, (wake) => (wakeEarly = wake));

@@ -113,7 +113,7 @@ describe('feed faults are isolated to their feed', () => {
     it(fault.name, async () => {
       fault.setup(server);
       const db = memoryStore();
-      const channels = [{ id: 'console', config: { feeds: undefined, review: false }, filter: () => ({ pass: true }), priority: () => 0 } as unknown as ChannelRuntime];
+      const channels = [{ id: 'console', config: { feeds: undefined, review: false }, filter: () => ({ pass: true }), priority: () => 0, definition: { edit: undefined } } as unknown as ChannelRuntime];
       const feeds = [
         feed({ id: 'bad', url: `${server.url}${fault.path}`, backfill: 10, maxAgeHours: 876_000, timeoutSeconds: fault.timeoutSeconds ?? 30 }),
         feed({ id: 'good', url: `${server.url}/good`, backfill: 10, maxAgeHours: 876_000 }),
@@ -125,7 +125,7 @@ describe('feed faults are isolated to their feed', () => {
         logger: pino({ level: 'silent' }),
         redact: makeRedactor([]),
       });
-      expect(healthy).toMatchObject({ ok: true, report: { queued: 3 } });
+      expect(healthy, JSON.stringify(healthy)).toMatchObject({ ok: true, report: { queued: 3 } });
       if (fault.expectError) {
         expect(bad!.ok).toBe(false);
         const error = bad!.ok ? '' : bad!.error;
