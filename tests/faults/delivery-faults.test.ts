@@ -22,7 +22,7 @@ import * as operator from '../../src/store/sqlite/operator.ts';
 import * as read from '../../src/store/sqlite/read-model.ts';
 import { ingest, memoryStore } from '../helpers/store.ts';
 import { article, feed } from '../helpers/articles.ts';
-import { startFake } from '../helpers/http-fake.ts';
+import { REFUSED_URL, startFake } from '../helpers/http-fake.ts';
 import { startXFake, xProblem, xRateLimited, type XFake } from '../fakes/x-api.ts';
 import { startTelegramFake, telegramError, type TelegramFake } from '../fakes/telegram-api.ts';
 import { startMastodonFake, type MastodonFake } from '../fakes/mastodon-api.ts';
@@ -462,9 +462,7 @@ describe('delivery fault matrix', () => {
   });
 
   it('connection refused before anything was sent: a plain retry, not in doubt', async () => {
-    const closed = await startFake();
-    const deadRoot = closed.url;
-    await closed.close();
+    const deadRoot = REFUSED_URL;
     const { fake: discord, channel: bystander } = await discordFake();
     const channel = config({ id: 'x-main', platform: 'x', apiRoot: deadRoot, auth: X_KEYS });
     const clock = Date.now();

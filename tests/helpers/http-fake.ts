@@ -5,6 +5,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * A URL nothing answers: connections are refused. Port 1 (tcpmux) is never given to a test's
+ * server, where the port of a closed fake now and then is, which then answers for it. For
+ * clients on node:http only: fetch refuses port 1 itself ("bad port").
+ */
+export const REFUSED_URL = 'http://127.0.0.1:1';
+
 export interface FakeRequest {
   method: string;
   /** Path with query string, as received. */
