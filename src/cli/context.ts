@@ -17,6 +17,7 @@ export interface GlobalOptions {
 }
 
 export const configSchema = buildConfigSchema(Object.values(adapters), unsupportedPlatforms);
+let authOptionalSchema: typeof configSchema | undefined;
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 export const VERSION = pkg.version;
@@ -31,8 +32,12 @@ export interface App {
   vault: CredentialVault;
 }
 
+/** `offline`: the command touches no channel's account, so it needs no channel's `auth` variables either. */
 export function loadApp(opts: GlobalOptions, { offline = false } = {}): App {
-  const loaded = loadConfig(resolveConfigPath(opts.config, process.env), configSchema);
+  const file = resolveConfigPath(opts.config, process.env);
+  const loaded = offline
+    ? loadConfig(file, (authOptionalSchema ??= buildConfigSchema(Object.values(adapters), unsupportedPlatforms, { authOptional: true })), process.env, { authOptional: true })
+    : loadConfig(file, configSchema);
   const redact = makeRedactor([...loaded.secrets, ...storeSecrets(loaded.config.store)]);
   const logger = createLogger(redact, (opts.logLevel ?? process.env.HERALD_LOG_LEVEL ?? 'info') as Level);
   const userAgent = loaded.config.userAgent ?? `Herald/${VERSION} (news feed poster; Node.js)`;

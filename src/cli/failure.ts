@@ -85,7 +85,11 @@ const ERRNO_ADVICE: Record<string, [string, string]> = {
 function systemFailure(err: unknown): string | undefined {
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
   if (!(err instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string') return undefined;
-  const [what, todo] = ERRNO_ADVICE[e.code] ?? [e.code, 'check the path or address, then run the command again'];
+  // Herald makes a missing folder's parents first: this mkdir was refused by the file system (as under /proc).
+  const refused = e.syscall === 'mkdir' && e.code === 'ENOENT';
+  const [what, todo] = refused
+    ? ['the file system does not allow a folder here', 'choose another path']
+    : (ERRNO_ADVICE[e.code] ?? [e.code, 'check the path or address, then run the command again']);
   const where = e.path ?? e.hostname ?? (e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : undefined);
   return line(`cannot ${e.syscall}${where ? ` ${where}` : ''}: ${what} (${e.code})`, todo);
 }

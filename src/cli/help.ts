@@ -21,7 +21,7 @@ const HELP: Record<string, { examples: string[]; exits: string[] }> = {
   },
   once: {
     examples: ['herald once', '*/5 * * * * cd /srv/herald && herald once   # from cron'],
-    exits: ['0 all delivered (or queued for later)', '1 a delivery or a feed failed, or a channel paused or could not start', EXIT_USAGE, '130 stopped by a signal with a send cut short'],
+    exits: ['0 all delivered (or queued for later)', '1 a delivery failed or is in doubt, a feed failed, or a channel paused or could not start', EXIT_USAGE, '130 stopped by a signal with a send cut short'],
   },
   run: {
     examples: ['herald run --config /etc/herald/herald.yaml'],

@@ -24,15 +24,19 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   let stopped = false;
   const tally = new Map<string, number>();
-  let failedDeliveries = 0;
+  /** Deliveries that now wait for the operator: failed, or in doubt (sent or not, nobody knows). */
+  let stuckDeliveries = 0;
   const session = new WorkerSession(store, app.channels, {
     logger: app.logger,
     redact: app.redact,
     sendTimeoutMs: SEND_TIMEOUT_MS,
-    onRecovered: (r) => reportRecovery(r, out),
+    onRecovered: (r) => {
+      stuckDeliveries += r.inDoubt;
+      reportRecovery(r, out);
+    },
     onEvent: (e) => {
       tally.set(e.outcome, (tally.get(e.outcome) ?? 0) + 1);
-      if (e.state === 'failed') failedDeliveries++;
+      if (e.state === 'failed' || e.state === 'in_doubt') stuckDeliveries++;
       out(describeEvent(e));
     },
   });
@@ -105,7 +109,7 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
     out(`done: ${counts}`);
     if (queued.length > 0) out(`queued for later:\n${queued.join('\n')}`);
     if (stopped) return settled ? 0 : EXIT_INTERRUPTED;
-    return polls.some((p) => !p.ok) || failedDeliveries > 0 || trouble ? 1 : 0;
+    return polls.some((p) => !p.ok) || stuckDeliveries > 0 || trouble ? 1 : 0;
   } finally {
     signals.dispose();
     await store.close();

@@ -21,7 +21,7 @@ export async function operatorCommand(action: Action, target: string | undefined
     const result = await decision(store, Date.now());
     const message = describe(action, target, result);
     const ok = result.code === 'done' || (result.code === 'nothing' && action !== 'release');
-    (ok ? process.stdout : process.stderr).write(`${message}\n`);
+    (ok ? process.stdout : process.stderr).write(ok ? `${message}\n` : `herald: ${message}\n`);
     return ok ? 0 : 1;
   } finally {
     await store.close();
@@ -102,12 +102,12 @@ function describe(action: Action, target: string | undefined, r: ActionResult): 
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? 'y' : 'ies'}`;
   switch (r.code) {
     case 'not-found':
-      return `no delivery ${String(target).replace('#', '')} (see \`herald history\`)`;
+      return `no delivery ${String(target).replace('#', '')} in the store — \`herald history\` lists the deliveries and their ids`;
     case 'wrong-state':
-      return `delivery ${d!.id} is ${d!.state.replace('_', '-')}: ${APPLIES_TO[action]}`;
+      return `delivery ${d!.id} is ${d!.state.replace('_', '-')} — ${APPLIES_TO[action]}`;
     case 'nothing':
       if (action === 'resume') return `channel ${target} was not paused`;
-      if (action === 'release') return `feed ${target} has nothing held`;
+      if (action === 'release') return `feed ${target} has nothing held — \`herald status\` shows what is held, and where`;
       if (action === 'approve') return 'nothing waiting for review on that channel';
       return `0 ${action === 'retry' ? 'failed' : 'held'} deliveries ${action === 'retry' ? 'queued again' : 'skipped'}`;
     case 'done':

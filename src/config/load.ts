@@ -25,7 +25,16 @@ export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessE
   return path.resolve(flag ?? env.HERALD_CONFIG ?? 'herald.yaml');
 }
 
-export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export interface LoadOptions {
+  /**
+   * For commands that touch no channel's account (status, history, the operator's
+   * actions): a channel whose `auth` names an unset variable loads without its `auth`,
+   * given a schema built with `authOptional`.
+   */
+  authOptional?: boolean;
+}
+
+export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.ProcessEnv = process.env, { authOptional = false }: LoadOptions = {}): LoadedConfig {
   let source: string;
   try {
     source = fs.readFileSync(file, 'utf8');
@@ -88,11 +97,13 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   const substituted = substituteEnv(raw, { ...readDotenv(dotenvFile), ...env });
   learnSecrets(substituted.secrets);
 
-  const parsed = schema.safeParse(withoutExtensionKeys(substituted.value));
-  const problems: ConfigProblem[] = [...substituted.problems];
+  const unsetAuth = authOptional ? channelsWithUnsetAuth(substituted.problems) : new Set<number>();
+  const envProblems = substituted.problems.filter((p) => !unsetAuth.has(authOwner(p.path) ?? -1));
+  const parsed = schema.safeParse(withoutAuthOf(unsetAuth, withoutExtensionKeys(substituted.value)));
+  const problems: ConfigProblem[] = [...envProblems];
   if (!parsed.success) {
     // A missing variable already explains whatever the schema says of that value.
-    const unset = new Set(substituted.problems.map((p) => p.path));
+    const unset = new Set(envProblems.map((p) => p.path));
     problems.push(...parsed.error.issues.map(toProblem).filter((p) => !unset.has(p.path)));
   }
   if (problems.length > 0 || !parsed.success) {
@@ -106,11 +117,29 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   }
 
   const config = parsed.data;
+  // What the channel's adapter would be given, were it started: nothing.
+  for (const index of unsetAuth) Object.assign(config.channels[index]!, { auth: {} });
   if (config.store !== ':memory:' && !isPostgresUrl(config.store)) config.store = path.resolve(dir, config.store);
   // The store URL's password is a secret like everything under `auth`.
   const storePassword = postgresPassword(config.store);
   if (storePassword) learnSecrets([storePassword]);
   return { file, dir, config, secrets: storePassword ? [...substituted.secrets, storePassword] : substituted.secrets };
+}
+
+/** The index of the channel whose `auth` holds `path` (`channels.3.auth.token` → 3). */
+function authOwner(path: string): number | undefined {
+  const match = /^channels\.(\d+)\.auth(\.|$)/.exec(path);
+  return match ? Number(match[1]) : undefined;
+}
+
+function channelsWithUnsetAuth(envProblems: ConfigProblem[]): Set<number> {
+  return new Set(envProblems.map((p) => authOwner(p.path)).filter((i) => i !== undefined));
+}
+
+function withoutAuthOf(channels: Set<number>, config: unknown): unknown {
+  if (channels.size === 0) return config;
+  const { channels: list, ...rest } = config as { channels: Record<string, unknown>[] };
+  return { ...rest, channels: list.map((channel, i) => (channels.has(i) ? { ...channel, auth: undefined } : channel)) };
 }
 
 /**

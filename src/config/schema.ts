@@ -9,22 +9,28 @@ import { pollingSchema } from './polling-schema.ts';
 import { templateProblem } from '../render/template.ts';
 
 /** The full schema of one channel of the given platform: common keys plus the adapter's own. */
-export function channelSchemaFor<S extends z.ZodObject>(def: AdapterDefinition<S>) {
+export function channelSchemaFor<S extends z.ZodObject>(def: AdapterDefinition<S>, { authOptional = false } = {}) {
+  const auth = def.schema.shape.auth as z.ZodType | undefined;
   // Shape named: inferred from the spread it loses the adapter's keys, and a parsed channel would not be what `create` takes.
   return z.strictObject<typeof channelBaseShape & { platform: z.ZodLiteral<string> } & S['shape']>({
     ...channelBaseShape,
     platform: z.literal(def.platform),
     ...def.schema.shape,
+    ...(authOptional && auth && { auth: auth.optional() }),
   });
 }
 
 /** Platforms that cannot be served, with the reason shown to the operator. */
 export type Unsupported = Record<string, string>;
 
-export function buildConfigSchema(definitions: AdapterDefinition[], unsupported: Unsupported = {}) {
+/**
+ * `authOptional`: for commands that touch no channel's account (status, history, the
+ * operator's actions), a channel may come without `auth`.
+ */
+export function buildConfigSchema(definitions: AdapterDefinition[], unsupported: Unsupported = {}, { authOptional = false } = {}) {
   const platforms = definitions.map((d) => d.platform);
   // Typed with the common keys only: the adapters' own keys differ by platform.
-  const [first, ...rest] = definitions.map(channelSchemaFor<z.ZodObject<{}>>);
+  const [first, ...rest] = definitions.map((def) => channelSchemaFor<z.ZodObject<{}>>(def, { authOptional }));
   if (!first) throw new Error('no adapters registered');
   const channel = z.discriminatedUnion('platform', [first, ...rest], {
     error: (issue) => {

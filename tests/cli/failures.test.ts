@@ -113,6 +113,12 @@ describe('every failure a user can cause ends in one line: what failed, where â€
     expectOneLine(r, 1, `herald: cannot mkdir ${path.join(ws.dir, 'taken')}: a file is in the way (EEXIST) â€” move it, or choose another path`);
   });
 
+  it.skipIf(!fs.existsSync('/proc/self'))('a store path where the file system allows no folder (/proc): one line, no hang', async () => {
+    const ws = workspace(CONSOLE.replace('feeds:', 'store: /proc/herald-store/herald.db\nfeeds:'));
+    const r = await herald(['once', '--config', ws.config]);
+    expectOneLine(r, 1, 'herald: cannot mkdir /proc/herald-store: the file system does not allow a folder here (ENOENT) â€” choose another path');
+  });
+
   it('a read-only command on a store that does not exist yet: says so, creates nothing', async () => {
     const ws = workspace(CONSOLE.replace('feeds:', 'store: ./mistyped/herald.db\nfeeds:'));
     for (const command of [['status'], ['history'], ['retry', '1']]) {
@@ -120,6 +126,24 @@ describe('every failure a user can cause ends in one line: what failed, where â€
       expectOneLine(r, 1, `herald: there is no store at ${path.join(ws.dir, 'mistyped', 'herald.db')} yet â€” run \`herald once\` or \`herald run\` first, or check \`store\` in the config`);
     }
     expect(fs.existsSync(path.join(ws.dir, 'mistyped'))).toBe(false);
+  });
+
+  it("read-only commands do not need the auth variables of channels they do not touch; once does", async () => {
+    const ws = workspace(CONSOLE.replace('feeds:', 'store: ./herald.db\nfeeds:'));
+    fs.copyFileSync(path.join(import.meta.dirname, '../fixtures/astanatimes-feed.xml'), path.join(ws.dir, 'feed.xml'));
+    expect((await herald(['once', '--config', ws.config])).code).toBe(0);
+    const telegram = '  - id: telegram-main\n    platform: telegram\n    chatId: "@herald_news"\n    auth: { botToken: "${UNSET_BOT_TOKEN}" }\n';
+    fs.appendFileSync(ws.config, telegram);
+    const env = { UNSET_BOT_TOKEN: undefined };
+    const status = await herald(['status', '--config', ws.config], { env });
+    expect(status.stderr).toBe('');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('telegram-main');
+    const history = await herald(['history', '--config', ws.config], { env });
+    expect([history.code, history.stderr]).toEqual([0, '']);
+    const once = await herald(['once', '--config', ws.config], { env });
+    expect(once.code).toBe(2);
+    expect(once.stdout + once.stderr).toContain('channels.1.auth.botToken: environment variable UNSET_BOT_TOKEN is not set');
   });
 
   it('with --debug, the same line and the stack trace', async () => {

@@ -58,6 +58,7 @@ channels:
 
     gate.decide = () => 'pass';
     const next = await herald(['once', '--config', ws.config]);
+    expect(next.code, 'a delivery in doubt waits for the operator').toBe(1);
     expect(next.stdout).toContain('1 interrupted send(s) are in doubt: see `herald status`, then `herald retry ID` or `herald skip ID`');
     expect(telegram.messages).toHaveLength(1);
   }, 60_000);

@@ -60,10 +60,10 @@ describe('operator commands', () => {
     expect((await run('skip', '--held')).stdout).toBe('0 held deliveries skipped\n');
 
     const missing = await run('retry', '999');
-    expect(missing).toMatchObject({ code: 1, stderr: 'no delivery 999 (see `herald history`)\n' });
+    expect(missing).toMatchObject({ code: 1, stderr: 'herald: no delivery 999 in the store — `herald history` lists the deliveries and their ids\n' });
     const sent = await run('retry', '1');
     expect(sent.code).toBe(1);
-    expect(sent.stderr).toMatch(/^delivery 1 is sent: only failed or in-doubt deliveries can be retried/);
+    expect(sent.stderr).toMatch(/^herald: delivery 1 is sent — only failed or in-doubt deliveries can be retried/);
     const usage = await run('retry');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/retry needs a delivery id .* or --failed/);

@@ -247,7 +247,8 @@ describe('herald run stopped by a signal', () => {
     gates.x.decide = () => 'pass';
     gates.telegram.decide = () => 'pass';
     const once = await herald(['once', '--config', ws.config]);
-    expect(once.code, once.stderr).toBe(0);
+    // The in-doubt Telegram send waits for the operator.
+    expect(once.code, once.stderr).toBe(1);
     expect(once.stdout.split('\n')).toEqual([
       'recovered 1 interrupted send(s): they will be resent safely (the platform deduplicates)',
       '1 interrupted send(s) are in doubt: see `herald status`, then `herald retry ID` or `herald skip ID`',

@@ -40,7 +40,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     throw new OperationalError(`there is no store at ${file} yet`, 'run `herald once` or `herald run` first, or check `store` in the config');
   }
   // Failures here (permissions, a damaged file) are worded for the operator by the CLI's one handler.
-  if (!memory) fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (!memory) makeFolder(path.dirname(file));
   const db = new Database(file, { fileMustExist: opts.mustExist === true && !memory });
   try {
     prepare(db, file);
@@ -49,6 +49,18 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     throw err;
   }
   return db;
+}
+
+/** `mkdir -p`, a level at a time: Node's recursive mkdir never returns for a path under /proc. */
+function makeFolder(dir: string): void {
+  const parent = path.dirname(dir);
+  if (parent !== dir && !fs.existsSync(parent)) makeFolder(parent);
+  try {
+    fs.mkdirSync(dir);
+  } catch (err) {
+    // Already there (or made by another process meanwhile); a file in the way is still an error.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(dir).isDirectory()) throw err;
+  }
 }
 
 function prepare(db: Db, file: string): void {
