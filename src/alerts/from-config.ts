@@ -16,26 +16,22 @@ export function alertLink(http: HttpConfig | undefined, feedUrls: string[]): str
   return web ? `${new URL(web).origin}/` : 'http://localhost/';
 }
 
-/** The notifier for `alerts`, or undefined when the config has none. */
-export function alertNotifierFor(opts: {
-  alerts: AlertsConfig | undefined;
-  http: HttpConfig | undefined;
-  feedUrls: string[];
-  channels: ChannelRuntime[];
-  store: AlertSources;
-  credentials?: CredentialExpiries;
-  logger: Logger;
-}): AlertNotifier | undefined {
-  if (!opts.alerts) return undefined;
-  const link = alertLink(opts.http, opts.feedUrls);
-  const targets = opts.alerts.to.map((id) => opts.channels.find((c) => c.id === id)).filter((c): c is ChannelRuntime => c !== undefined);
+/** The notifier for the config's `alerts`, or undefined when it has none. */
+export function alertNotifierFor(
+  config: { alerts?: AlertsConfig | undefined; http?: HttpConfig | undefined; feeds: { url: string }[] },
+  deps: { channels: ChannelRuntime[]; store: AlertSources & CredentialExpiries; logger: Logger },
+): AlertNotifier | undefined {
+  const { alerts } = config;
+  if (!alerts) return undefined;
+  const link = alertLink(config.http, config.feeds.map((f) => f.url));
+  const targets = alerts.to.map((id) => deps.channels.find((c) => c.id === id)).filter((c): c is ChannelRuntime => c !== undefined);
   return new AlertNotifier({
-    store: opts.store,
-    ...(opts.credentials && { credentials: opts.credentials }),
+    store: deps.store,
+    credentials: deps.store,
     channels: targets.map((c) => alertChannel(c, link)),
-    feedFailures: opts.alerts.feedFailures,
-    batchMs: opts.alerts.batchSeconds * 1000,
-    minIntervalMs: opts.alerts.minIntervalSeconds * 1000,
-    logger: opts.logger.child({ component: 'alerts' }),
+    feedFailures: alerts.feedFailures,
+    batchMs: alerts.batchSeconds * 1000,
+    minIntervalMs: alerts.minIntervalSeconds * 1000,
+    logger: deps.logger.child({ component: 'alerts' }),
   });
 }

@@ -119,15 +119,7 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
 /** What is pending goes out now, without the batch window (the channels are still open); a failure is the log's. */
 async function sendAlerts(app: App, store: Store, out: (line: string) => void): Promise<void> {
   const { config } = app.loaded;
-  const notifier = alertNotifierFor({
-    alerts: config.alerts,
-    http: config.http,
-    feedUrls: config.feeds.map((f) => f.url),
-    channels: app.channels,
-    store,
-    credentials: store,
-    logger: app.logger,
-  });
+  const notifier = alertNotifierFor(config, { channels: app.channels, store, logger: app.logger });
   const result = await notifier?.check(Date.now(), { flush: true }).catch((err: unknown) => {
     app.logger.warn({ err: app.redact(err instanceof Error ? err.message : String(err)) }, 'alert check failed');
     return 'failed' as const;

@@ -35,15 +35,7 @@ export async function runCommand(opts: GlobalOptions): Promise<number> {
       if (e.sendSeconds !== undefined) metrics.sendFinished(e.delivery.channelId, e.sendSeconds);
     },
   });
-  const notifier = alertNotifierFor({
-    alerts: config.alerts,
-    http: config.http,
-    feedUrls: config.feeds.map((f) => f.url),
-    channels: app.channels,
-    store,
-    credentials: store,
-    logger: app.logger,
-  });
+  const notifier = alertNotifierFor(config, { channels: app.channels, store, logger: app.logger });
   const alerts = notifier && config.alerts && new AlertChecks(notifier, Math.min(config.alerts.batchSeconds, config.alerts.minIntervalSeconds) * 1000, app.logger, app.redact);
   const daemon = new Daemon(store, session, {
     feeds: config.feeds,

@@ -1,4 +1,5 @@
 import type { AlertRecord } from '../alerts/alert-store.ts';
+import type { CredentialRow } from '../auth/credential-store.ts';
 import type { AlertKind } from '../alerts/conditions.ts';
 import type { Article } from '../article.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryKind, DeliveryState } from '../delivery/types.ts';
@@ -169,5 +170,32 @@ export function alertFromRow(row: AlertRow): AlertRecord {
     ...(row.notified_at !== null && { notifiedAt: row.notified_at }),
     ...(row.resolved_at !== null && { resolvedAt: row.resolved_at }),
     ...(row.resolve_notified_at !== null && { resolveNotifiedAt: row.resolve_notified_at }),
+  };
+}
+
+/** A `credentials` row: the same columns on both backends. */
+export interface CredentialColumns {
+  channel_id: string;
+  kind: string;
+  data: string;
+  version: number;
+  account: string | null;
+  expires_at: number | null;
+  refreshed_at: number | null;
+  updated_at: number;
+}
+
+export const CREDENTIAL_COLUMNS = 'channel_id, kind, data, version, account, expires_at, refreshed_at, updated_at';
+
+export function credentialFromRow(r: CredentialColumns): CredentialRow {
+  return {
+    channelId: r.channel_id,
+    kind: r.kind,
+    data: r.data,
+    version: r.version,
+    ...(r.account !== null && { account: r.account }),
+    ...(r.expires_at !== null && { expiresAt: r.expires_at }),
+    ...(r.refreshed_at !== null && { refreshedAt: r.refreshed_at }),
+    updatedAt: r.updated_at,
   };
 }

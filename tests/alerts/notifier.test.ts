@@ -39,7 +39,7 @@ async function setup() {
   const logs: { msg: string; channel?: string }[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const make = () =>
-    alertNotifierFor({ alerts: config.alerts, http: config.http, feedUrls: ['https://astanatimes.com/feed/'], channels: channelRuntimes(config.channels, adapters, logger), store: store!, logger })!;
+    alertNotifierFor(config, { channels: channelRuntimes(config.channels, adapters, logger), store: store!, logger })!;
   return { telegram, store, notifier: make(), make, logs };
 }
 

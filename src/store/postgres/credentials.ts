@@ -1,40 +1,15 @@
 import type { CredentialRow, NewCredentialRow } from '../../auth/credential-store.ts';
 import type { PgDb } from './db.ts';
-
-interface Raw {
-  channel_id: string;
-  kind: string;
-  data: string;
-  version: number;
-  account: string | null;
-  expires_at: number | null;
-  refreshed_at: number | null;
-  updated_at: number;
-}
-
-const COLUMNS = 'channel_id, kind, data, version, account, expires_at, refreshed_at, updated_at';
-
-function toRow(r: Raw): CredentialRow {
-  return {
-    channelId: r.channel_id,
-    kind: r.kind,
-    data: r.data,
-    version: r.version,
-    ...(r.account !== null && { account: r.account }),
-    ...(r.expires_at !== null && { expiresAt: r.expires_at }),
-    ...(r.refreshed_at !== null && { refreshedAt: r.refreshed_at }),
-    updatedAt: r.updated_at,
-  };
-}
+import { CREDENTIAL_COLUMNS, credentialFromRow, type CredentialColumns as Row } from '../rows.ts';
 
 export async function credential(db: PgDb, channelId: string): Promise<CredentialRow | undefined> {
-  const { rows } = await db.query<Raw>(`SELECT ${COLUMNS} FROM credentials WHERE channel_id = $1`, [channelId]);
-  return rows[0] && toRow(rows[0]);
+  const { rows } = await db.query<Row>(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE channel_id = $1`, [channelId]);
+  return rows[0] && credentialFromRow(rows[0]);
 }
 
 export async function credentials(db: PgDb): Promise<CredentialRow[]> {
-  const { rows } = await db.query<Raw>(`SELECT ${COLUMNS} FROM credentials ORDER BY channel_id`);
-  return rows.map(toRow);
+  const { rows } = await db.query<Row>(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials ORDER BY channel_id`);
+  return rows.map(credentialFromRow);
 }
 
 export async function putCredential(db: PgDb, row: NewCredentialRow, expectedVersion: number): Promise<boolean> {

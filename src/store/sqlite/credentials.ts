@@ -1,39 +1,14 @@
 import type { CredentialRow, NewCredentialRow } from '../../auth/credential-store.ts';
 import { statement, type Db } from './db.ts';
-
-interface Raw {
-  channel_id: string;
-  kind: string;
-  data: string;
-  version: number;
-  account: string | null;
-  expires_at: number | null;
-  refreshed_at: number | null;
-  updated_at: number;
-}
-
-const COLUMNS = 'channel_id, kind, data, version, account, expires_at, refreshed_at, updated_at';
-
-function toRow(r: Raw): CredentialRow {
-  return {
-    channelId: r.channel_id,
-    kind: r.kind,
-    data: r.data,
-    version: r.version,
-    ...(r.account !== null && { account: r.account }),
-    ...(r.expires_at !== null && { expiresAt: r.expires_at }),
-    ...(r.refreshed_at !== null && { refreshedAt: r.refreshed_at }),
-    updatedAt: r.updated_at,
-  };
-}
+import { CREDENTIAL_COLUMNS, credentialFromRow, type CredentialColumns as Row } from '../rows.ts';
 
 export function credential(db: Db, channelId: string): CredentialRow | undefined {
-  const raw = statement<[string], Raw>(db, `SELECT ${COLUMNS} FROM credentials WHERE channel_id = ?`).get(channelId);
-  return raw && toRow(raw);
+  const raw = statement<[string], Row>(db, `SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE channel_id = ?`).get(channelId);
+  return raw && credentialFromRow(raw);
 }
 
 export function credentials(db: Db): CredentialRow[] {
-  return statement<[], Raw>(db, `SELECT ${COLUMNS} FROM credentials ORDER BY channel_id`).all().map(toRow);
+  return statement<[], Row>(db, `SELECT ${CREDENTIAL_COLUMNS} FROM credentials ORDER BY channel_id`).all().map(credentialFromRow);
 }
 
 export function putCredential(db: Db, row: NewCredentialRow, expectedVersion: number): boolean {
