@@ -4,7 +4,7 @@ import { FACEBOOK_MAX_CHARS, facebookAdapter } from '../../adapters/facebook.ts'
 import { channelSchemaFor } from '../../src/config/schema.ts';
 import type { Adapter, RenderedPost } from '../../src/platform.ts';
 import { renderPost } from '../../src/render/render.ts';
-import { startFake } from '../helpers/http-fake.ts';
+import { REFUSED_URL } from '../helpers/http-fake.ts';
 import { graphError, startFacebookFake, type FacebookFake } from '../fakes/graph-api.ts';
 import { blankArticle, channelOf, offlineContext, onlineContext, reasonOf, renderedPost, sendContext } from '../helpers/adapter-test.ts';
 
@@ -129,10 +129,7 @@ describe('facebook adapter against the Graph fake', () => {
   });
 
   it('retries when the API cannot be reached at all (nothing was sent)', async () => {
-    const closed = await startFake();
-    const root = closed.url;
-    await closed.close();
-    const unreachable = await facebookAdapter.create(channelFor({ apiRoot: `${root}/v25.0` }), onlineContext());
+    const unreachable = await facebookAdapter.create(channelFor({ apiRoot: `${REFUSED_URL}/v25.0` }), onlineContext());
     const result = await unreachable.send(postOf(), sendContext());
     expect(result.kind).toBe('retry');
     expect(reasonOf(result)).toContain('ECONNREFUSED');

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { herald, workspace } from '../helpers/herald-cli.ts';
+import { REFUSED_PORT } from '../helpers/http-fake.ts';
 
 const FEED = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>News</title><link>https://news.example.kz/</link>
@@ -10,18 +10,9 @@ const FEED = `<?xml version="1.0" encoding="UTF-8"?>
   <description>The lower house of parliament passed the three-year budget on Wednesday.</description></item>
 </channel></rss>`;
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('exit codes that tell the truth', () => {
   it('a channel whose platform cannot be reached: `once` exits 1, `status` names it unavailable (not rate-limited) and exits 1', async () => {
-    const port = await closedPort();
+    const port = REFUSED_PORT;
     const ws = workspace(`feeds:
   - id: news
     url: ./feed.xml

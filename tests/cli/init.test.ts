@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverFeeds } from '../../src/cli/discover-feeds.ts';
 import { herald } from '../helpers/herald-cli.ts';
-import { startFake, type HttpFake } from '../helpers/http-fake.ts';
+import { REFUSED_URL, startFake, type HttpFake } from '../helpers/http-fake.ts';
 
 const HOME_PAGE = `<!doctype html><html><head><title>The Steppe Times</title>
 <link rel="stylesheet" href="/style.css">
@@ -64,11 +64,9 @@ describe('herald init', () => {
     expect((await herald(['init', '--config', 'starter.yaml'], { cwd: dir })).code).toBe(0);
     expect((await herald(['validate', '--config', 'starter.yaml'], { cwd: dir })).code).toBe(0);
 
-    const closed = await startFake();
-    await closed.close();
-    const down = await herald(['init', '--site', closed.url], { cwd: dir });
+    const down = await herald(['init', '--site', REFUSED_URL], { cwd: dir });
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/^herald: cannot read http:\/\/127\.0\.0\.1:\d+\/? \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) — check the address, or run `herald init` without --site and fill in the feed yourself\n$/);
+    expect(down.stderr).toMatch(/^herald: cannot read http:\/\/127\.0\.0\.1:2\/? \(connect ECONNREFUSED 127\.0\.0\.1:2\) — check the address, or run `herald init` without --site and fill in the feed yourself\n$/);
     expect(fs.existsSync(path.join(dir, 'herald.yaml'))).toBe(false);
   });
 });

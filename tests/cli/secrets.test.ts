@@ -9,14 +9,13 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapters } from '../../adapters/index.ts';
-import { startFake, type HttpFake } from '../helpers/http-fake.ts';
+import { REFUSED_URL, startFake, type HttpFake } from '../helpers/http-fake.ts';
 import { herald, workspace, type CliResult } from '../helpers/herald-cli.ts';
 import { rssFeed } from '../helpers/feed-xml.ts';
 import { startXFake, type XFake } from '../fakes/x-api.ts';
@@ -88,20 +87,10 @@ let linkedin: PlatformFake<unknown>;
 let discord: DiscordFake;
 let tiktok: PlatformFake<unknown>;
 let receiver: WebhookReceiverFake;
-let closedPort: number;
 let ws: ReturnType<typeof workspace>;
 let runConfig: string;
 /** The run's -wal and -shm files, read while it was running. */
 const liveStoreFiles: Buffer[] = [];
-
-/** A port nothing listens on: connections to it are refused. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function channelsYaml(): string {
   const channel = (id: string, platform: string, lines: string[]) =>
@@ -110,7 +99,7 @@ function channelsYaml(): string {
     channel('x-main', 'x', [`apiRoot: ${x.url}`, 'auth: { appKey: "${X_APP_KEY}", appSecret: "${X_APP_SECRET}", accessToken: "${X_ACCESS_TOKEN}", accessSecret: "${X_ACCESS_SECRET}" }']),
     channel('telegram-refused', 'telegram', ['chatId: "@herald_test"', `apiRoot: ${telegramRefused.url}`, 'auth: { botToken: "${TELEGRAM_TOKEN_REFUSED}" }']),
     channel('telegram-bad-chat', 'telegram', ['chatId: "@herald_test"', `apiRoot: ${telegramBadChat.url}`, 'auth: { botToken: "${TELEGRAM_TOKEN_BAD_CHAT}" }']),
-    channel('telegram-down', 'telegram', ['chatId: "@herald_test"', `apiRoot: http://127.0.0.1:${closedPort}`, 'auth: { botToken: "${TELEGRAM_TOKEN_DOWN}" }']),
+    channel('telegram-down', 'telegram', ['chatId: "@herald_test"', `apiRoot: ${REFUSED_URL}`, 'auth: { botToken: "${TELEGRAM_TOKEN_DOWN}" }']),
     channel('mastodon', 'mastodon', [`apiRoot: ${mastodon.url}`, 'auth: { accessToken: "${MASTODON_TOKEN}" }']),
     channel('bluesky', 'bluesky', [`apiRoot: ${bluesky.url}`, 'auth: { identifier: "${BLUESKY_IDENTIFIER}", password: "${BLUESKY_PASSWORD}" }']),
     channel('facebook', 'facebook', [`pageId: "${PAGE_ID}"`, `apiRoot: ${facebook.url}`, 'auth: { pageAccessToken: "${FACEBOOK_TOKEN}" }']),
@@ -154,7 +143,7 @@ beforeAll(async () => {
     body: rssFeed([{ n: 1, image: `${site.url}/uploads/photo.jpg` }]),
   }));
   site.route('GET', '/uploads/photo.jpg', () => ({ headers: { 'content-type': 'image/jpeg' }, body: photo }));
-  [x, telegramRefused, telegramBadChat, mastodon, bluesky, facebook, instagram, threads, linkedin, discord, tiktok, receiver, closedPort] = await Promise.all([
+  [x, telegramRefused, telegramBadChat, mastodon, bluesky, facebook, instagram, threads, linkedin, discord, tiktok, receiver] = await Promise.all([
     // The fakes that refuse the credentials expect other ones.
     startXFake({ keys: { appKey: 'other-app-key', appSecret: 'other-app-secret', accessToken: 'other-token', accessSecret: 'other-secret' } }),
     startTelegramFake('111111:anotherBotsToken'),
@@ -168,7 +157,6 @@ beforeAll(async () => {
     startDiscordFake(DISCORD_TOKEN),
     startTikTokFake({ token: 'another-tiktok-token' }),
     startWebhookReceiverFake(SECRETS.WEBHOOK_SECRET),
-    freePort(),
   ]);
   // Facebook takes the post, then the connection drops before its answer.
   facebook.fake.route('POST', `/${PAGE_ID}/feed`, (_req, res) => {

@@ -1,18 +1,10 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { herald, workspace } from '../helpers/herald-cli.ts';
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { REFUSED_PORT } from '../helpers/http-fake.ts';
 
 describe('a PostgreSQL store that cannot be reached', () => {
   it('`once` and `status` exit 1 with one line naming host and database, never the password', async () => {
-    const port = await closedPort();
+    const port = REFUSED_PORT;
     const ws = workspace(`
 store: "postgres://herald:\${PGPASSWORD}@127.0.0.1:${port}/news"
 feeds:

@@ -6,11 +6,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A URL nothing answers: connections are refused. Port 1 (tcpmux) is never given to a test's
- * server, where the port of a closed fake now and then is, which then answers for it. For
- * clients on node:http only: fetch refuses port 1 itself ("bad port").
+ * A port (and URL) nothing answers: connections are refused. Port 2 (a privileged port no service here
+ * uses) is never given to a test's server, where the port of a closed fake now and then is,
+ * which then answers for it; unlike port 1, fetch does not refuse it as a "bad port" itself.
  */
-export const REFUSED_URL = 'http://127.0.0.1:1';
+export const REFUSED_PORT = 2;
+export const REFUSED_URL = `http://127.0.0.1:${REFUSED_PORT}`;
 
 export interface FakeRequest {
   method: string;

@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isStoreUnavailable, StoreUnavailableError } from '../../../src/store/postgres/errors.ts';
 import { openPostgresStore, type PostgresStore } from '../../../src/store/postgres/store.ts';
 import { adminQuery, createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.ts';
+import { REFUSED_PORT } from '../../helpers/http-fake.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -50,14 +50,6 @@ async function retryingWhileUnavailable(fn: () => Promise<unknown>, tries: numbe
   }
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('opening the PostgreSQL store', () => {
   it('several workers starting at once migrate the schema once', async () => {
     const db = await database();
@@ -71,7 +63,7 @@ describe('opening the PostgreSQL store', () => {
   });
 
   it('an unreachable server: one line naming host and database, never the password', async () => {
-    const port = await closedPort();
+    const port = REFUSED_PORT;
     const err = await failure(openPostgresStore(`postgres://herald:hunter2secret@127.0.0.1:${port}/news`));
     expect(err).toBeInstanceOf(StoreUnavailableError);
     expect(err.message).toBe(`the PostgreSQL store 127.0.0.1:${port}/news is unavailable: connection refused (is PostgreSQL running there?)`);
