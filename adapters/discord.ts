@@ -23,17 +23,16 @@ const WEBHOOK_PATH = /^\/api(?:\/v\d+)?\/webhooks\/\d+\/[\w-]+\/?$/;
 /** Discord's JSON error code for a message that no longer exists (deleted by hand). */
 const UNKNOWN_MESSAGE = 10008;
 
+const WEBHOOK_URL_EXPECTED =
+  'expected a webhook URL like https://discord.com/api/webhooks/<id>/<token> (Server Settings → Integrations → Webhooks → Copy Webhook URL)';
+
 const schema = z.strictObject({
   username: z.string().min(1).max(80).optional().describe("Name shown on the posts instead of the webhook's own"),
   avatarUrl: urlWithoutCredentials({ protocol: /^https?$/ }).optional().describe("Avatar shown on the posts instead of the webhook's own"),
   auth: z.strictObject({
     webhookUrl: z
-      .url({ protocol: /^https?$/, abort: true })
-      .refine((url) => URL.canParse(url) && WEBHOOK_PATH.test(new URL(url).pathname), {
-        message:
-          'expected a webhook URL like https://discord.com/api/webhooks/<id>/<token> ' +
-          '(Server Settings → Integrations → Webhooks → Copy Webhook URL)',
-      }),
+      .url({ protocol: /^https?$/, abort: true, error: WEBHOOK_URL_EXPECTED })
+      .refine((url) => URL.canParse(url) && WEBHOOK_PATH.test(new URL(url).pathname), { message: WEBHOOK_URL_EXPECTED }),
   }),
 });
 

@@ -90,7 +90,9 @@ describe('every failure a user can cause ends in one line: what failed, where �
     const ws = workspace(`${FEEDS}channels:\n  - id: discord-main\n    platform: discord\n    auth: { webhookUrl: "\${DISCORD_WEBHOOK}" }\n`);
     const r = await herald(['validate', '--config', ws.config], { env: { DISCORD_WEBHOOK: `discord.com/api/webhooks/1/${CANARY}` } });
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('channels.0.auth.webhookUrl: Invalid URL — channels[discord-main].auth.webhookUrl at line 7, column 13\n');
+    expect(r.stdout).toBe(
+      'channels.0.auth.webhookUrl: expected a webhook URL like https://discord.com/api/webhooks/<id>/<token> (Server Settings → Integrations → Webhooks → Copy Webhook URL) — channels[discord-main].auth.webhookUrl at line 7, column 13\n',
+    );
     expect(r.stderr).toBe(`herald: ${ws.config}: 1 problem(s) — fix the lines above, then run \`herald validate\`\n`);
     expect(r.stdout + r.stderr).not.toContain(CANARY);
   });
