@@ -33,7 +33,7 @@ type Decision = (store: Store, now: number) => Promise<ActionResult>;
 /** Checks the arguments before the store is opened: a usage error touches nothing. */
 function parse(app: App, action: Action, target: string | undefined, opts: OperatorOptions): Decision {
   const bulk = (flag: string) => {
-    if (target !== undefined) throw new UserError(`${action} takes a delivery id or ${flag}, not both`);
+    if (target !== undefined) throw new UserError(`${action} takes a delivery id or ${flag}, not both`, `\`herald ${action} ${target}\` for that one, or \`herald ${action} ${flag}\``);
   };
   switch (action) {
     case 'retry':
