@@ -298,6 +298,8 @@ export const linkedinAdapter = defineAdapter({
 
     return {
       rules: linkedinRules,
+      // A token that runs out is renewed before the send is claimed, so a crash while renewing holds no post in doubt.
+      prepare: async () => void (tokens.renews && !ctx.offline && (await tokens.current())),
       send: (rendered, { signal }) =>
         withToken<SendResult>((client) => post(client, rendered, signal), {
           refused: (reason) => ({ kind: 'auth', reason }),

@@ -59,6 +59,8 @@ export interface LinkedInOAuthState {
   refreshed: string[];
   /** Every access and refresh token handed out. */
   issued: string[];
+  /** Called as a refresh is granted, just before the answer goes out. */
+  onRefresh?: () => void;
   /** The scopes each authorization asked for. */
   scopes: string[][];
   issueRefreshToken(): string;
@@ -145,6 +147,7 @@ function linkedInOAuth(opts: LinkedInOAuthOptions) {
         return oauthError(400, 'invalid_grant', 'The provided authorization grant or refresh token is invalid, expired or revoked.');
       }
       state.refreshed.push(token);
+      state.onRefresh?.();
       if (!opts.rotateRefreshTokens) return grant(token);
       refreshTokens.set(token, 'retired');
       return grant(state.issueRefreshToken());
