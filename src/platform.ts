@@ -135,6 +135,12 @@ export interface Adapter {
   send(post: RenderedPost, ctx: SendContext): Promise<SendResult>;
   /** Present when the definition declares `edit`: replaces the text of a post this channel published. */
   edit?(remote: RemotePost, post: RenderedPost, ctx: EditContext): Promise<EditResult>;
+  /**
+   * Called before each send or edit is claimed, for work that posts nothing (renewing a token
+   * that runs out): a crash during it leaves no send in doubt. A failure here is ignored;
+   * the send meets it again and reports it.
+   */
+  prepare?(): Promise<void>;
   close?(): Promise<void>;
 }
 

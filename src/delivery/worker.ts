@@ -152,6 +152,7 @@ export class DeliveryWorker {
         await this.outbox.blockChannel(channel.id, now + (this.opts.adapterFailureBackoffMs ?? 300_000), 'unavailable', reason);
         return;
       }
+      await adapter.prepare?.().catch(() => undefined);
       // Stopped while the adapter was starting: `settled()` no longer waits for a send begun now.
       if (this.stopped) return;
       if (delivery.kind === 'edit') {

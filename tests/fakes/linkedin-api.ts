@@ -2,9 +2,11 @@
  * A stateful fake of LinkedIn's versioned REST API: `POST /rest/posts` (201 with the post
  * URN in `x-restli-id`), `POST /rest/posts/{urn}` with `X-RestLi-Method: PARTIAL_UPDATE`
  * (204; 404 once the post is deleted), the Images API upload (`initializeUpload`, then a PUT of the
- * bytes) and LinkedIn's error bodies `{status, serviceErrorCode, code, message}`.
+ * bytes) and LinkedIn's error bodies `{status, serviceErrorCode, code, message}`. With
+ * `oauth`, also www.linkedin.com's OAuth 2.0 (`/oauth/v2/authorization`, `/oauth/v2/accessToken`)
+ * and `GET /v2/userinfo`, with access tokens that expire in `accessLifetimeMs`.
  */
-import type { FakeResponse } from '../helpers/http-fake.ts';
+import type { FakeRequest, FakeResponse } from '../helpers/http-fake.ts';
 import { startPlatformFake, type PlatformFake } from './graph-api.ts';
 
 export interface LinkedInPost {
@@ -31,6 +33,8 @@ export interface LinkedInEdit {
 }
 
 export interface LinkedInFake extends PlatformFake<LinkedInPost> {
+  /** Present when started with `oauth`. */
+  oauth: LinkedInOAuthState | undefined;
   uploads: Map<string, Buffer>;
   /** Partial updates that changed a post, in order; each also applies its `$set` to the post's body. An identical one changes nothing. */
   edits: LinkedInEdit[];
@@ -38,10 +42,129 @@ export interface LinkedInFake extends PlatformFake<LinkedInPost> {
   deletePost(urn: string): void;
 }
 
+export interface LinkedInOAuthOptions {
+  clientId: string;
+  clientSecret: string;
+  accessLifetimeMs: number;
+  /** The app is approved for programmatic refresh: token answers carry a refresh token (the same one again on refresh). */
+  programmaticRefresh: boolean;
+  /** Every refresh answers a new refresh token and retires the old one (LinkedIn does not; Herald must take one anyway). */
+  rotateRefreshTokens?: boolean;
+  member: { sub: string; name: string };
+}
+
+/** What the fake's OAuth endpoints saw and hold. */
+export interface LinkedInOAuthState {
+  /** Refresh tokens LinkedIn renewed an access token for, in order. */
+  refreshed: string[];
+  /** Every access and refresh token handed out. */
+  issued: string[];
+  /** Called as a refresh is granted, just before the answer goes out. */
+  onRefresh?: () => void;
+  /** The scopes each authorization asked for. */
+  scopes: string[][];
+  issueRefreshToken(): string;
+  /** Revokes every refresh token (the member removed the app). */
+  revokeRefreshTokens(): void;
+  /** Expires every access token at once. */
+  expireAccessTokens(): void;
+}
+
 export interface LinkedInFakeOptions {
   token: string;
   /** LinkedIn-Version values still active; others get 426 NONEXISTENT_VERSION. Default: any YYYYMM. */
   activeVersions?: string[];
+  oauth?: LinkedInOAuthOptions;
+}
+
+const oauthError = (status: number, error: string, description: string): FakeResponse => ({ status, body: { error, error_description: description } });
+
+/** LinkedIn's OAuth 2.0 endpoints and the member's tokens; `bearer` says whether a request's token is live. */
+function linkedInOAuth(opts: LinkedInOAuthOptions) {
+  const refreshTokens = new Map<string, 'live' | 'retired'>();
+  const accessTokens = new Map<string, number>();
+  const codes = new Map<string, string>();
+  let issued = 0;
+  const state: LinkedInOAuthState = {
+    refreshed: [],
+    issued: [],
+    scopes: [],
+    issueRefreshToken() {
+      const token = `AQX.refresh.${++issued}.${Math.random().toString(36).slice(2)}`;
+      refreshTokens.set(token, 'live');
+      state.issued.push(token);
+      return token;
+    },
+    revokeRefreshTokens: () => refreshTokens.clear(),
+    expireAccessTokens() {
+      for (const token of accessTokens.keys()) accessTokens.set(token, 0);
+    },
+  };
+  const grant = (refreshToken: string | undefined): FakeResponse => {
+    const accessToken = `AQV.access.${++issued}.${Math.random().toString(36).slice(2)}`;
+    accessTokens.set(accessToken, Date.now() + opts.accessLifetimeMs);
+    state.issued.push(accessToken);
+    return {
+      body: {
+        access_token: accessToken,
+        expires_in: Math.round(opts.accessLifetimeMs / 1000),
+        ...(refreshToken !== undefined && { refresh_token: refreshToken, refresh_token_expires_in: 31_536_000 }),
+        scope: 'openid,profile,w_member_social',
+        token_type: 'Bearer',
+      },
+    };
+  };
+  function handle(req: FakeRequest): FakeResponse | undefined {
+    if (req.method === 'GET' && req.path === '/oauth/v2/authorization') {
+      const q = req.query;
+      const redirectUri = q.get('redirect_uri') ?? '';
+      if (q.get('client_id') !== opts.clientId || q.get('response_type') !== 'code' || !redirectUri) return { status: 400, body: 'bad authorization request' };
+      const scopes = (q.get('scope') ?? '').split(' ');
+      if (!scopes.includes('w_member_social')) return { status: 400, body: 'this fake expects w_member_social' };
+      state.scopes.push(scopes);
+      const code = `AQT.code.${++issued}`;
+      codes.set(code, redirectUri);
+      const to = new URL(redirectUri);
+      to.searchParams.set('code', code);
+      to.searchParams.set('state', q.get('state') ?? '');
+      return { status: 302, headers: { location: to.toString() } };
+    }
+    if (req.method === 'POST' && req.path === '/oauth/v2/accessToken') {
+      const form = req.form;
+      if (form?.get('client_id') !== opts.clientId || form.get('client_secret') !== opts.clientSecret) {
+        return oauthError(401, 'invalid_client', 'Client authentication failed');
+      }
+      if (form.get('grant_type') === 'authorization_code') {
+        const issuedFor = codes.get(form.get('code') ?? '');
+        codes.delete(form.get('code') ?? '');
+        if (issuedFor === undefined || issuedFor !== form.get('redirect_uri')) {
+          return oauthError(400, 'invalid_request', 'Unable to retrieve access token: appid/redirect uri/code verifier does not match authorization code. Or authorization code expired.');
+        }
+        return grant(opts.programmaticRefresh ? state.issueRefreshToken() : undefined);
+      }
+      const token = form.get('refresh_token') ?? '';
+      if (form.get('grant_type') !== 'refresh_token' || refreshTokens.get(token) !== 'live') {
+        return oauthError(400, 'invalid_grant', 'The provided authorization grant or refresh token is invalid, expired or revoked.');
+      }
+      state.refreshed.push(token);
+      state.onRefresh?.();
+      if (!opts.rotateRefreshTokens) return grant(token);
+      refreshTokens.set(token, 'retired');
+      return grant(state.issueRefreshToken());
+    }
+    return undefined;
+  }
+  /** Undefined for a live access token, else LinkedIn's 401. */
+  function refusal(authorization: string | undefined): FakeResponse | undefined {
+    const expiresAt = accessTokens.get(String(authorization).slice('Bearer '.length));
+    if (expiresAt === undefined) return linkedInError(401, 'Invalid access token', 'INVALID_ACCESS_TOKEN', 65600);
+    if (expiresAt <= Date.now()) return linkedInError(401, 'The token used in the request has expired', 'EXPIRED_ACCESS_TOKEN', 65602);
+    return undefined;
+  }
+  function userinfo(req: FakeRequest): FakeResponse {
+    return refusal(req.headers.authorization) ?? { body: { sub: opts.member.sub, name: opts.member.name, email_verified: true, locale: { country: 'KZ', language: 'en' } } };
+  }
+  return { state, handle, refusal, userinfo };
 }
 
 export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<LinkedInFake> {
@@ -50,6 +173,7 @@ export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<Link
   const edits: LinkedInEdit[] = [];
   const deleted = new Set<string>();
   const pendingUploads = new Map<string, string>();
+  const oauth = opts.oauth && linkedInOAuth(opts.oauth);
   const linkedin: PlatformFake<LinkedInPost> = await startPlatformFake<LinkedInPost>((req, url) => {
     if (req.path.startsWith('/dms-uploads/') && req.method === 'PUT') {
       const image = pendingUploads.get(req.path);
@@ -57,7 +181,13 @@ export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<Link
       uploads.set(image, req.body);
       return { status: 201, body: '' };
     }
-    if (req.headers.authorization !== `Bearer ${opts.token}`) return linkedInError(401, 'Invalid access token', 'INVALID_ACCESS_TOKEN', 65600);
+    const signIn = oauth?.handle(req);
+    if (signIn) return signIn;
+    if (oauth && req.method === 'GET' && req.path === '/v2/userinfo') return oauth.userinfo(req);
+    if (req.headers.authorization !== `Bearer ${opts.token}`) {
+      const refused = oauth ? oauth.refusal(req.headers.authorization) : linkedInError(401, 'Invalid access token', 'INVALID_ACCESS_TOKEN', 65600);
+      if (refused) return refused;
+    }
     const version = req.headers['linkedin-version'];
     if (typeof version !== 'string') {
       return linkedInError(400, 'A version must be present. Please specify a version by adding the LinkedIn-Version header.', 'VERSION_MISSING');
@@ -98,5 +228,5 @@ export async function startLinkedInFake(opts: LinkedInFakeOptions): Promise<Link
     }
     return linkedInError(404, `No route for ${req.method} ${req.path}`, 'NOT_FOUND');
   });
-  return Object.assign(linkedin, { uploads, edits, deletePost: (urn: string) => void deleted.add(urn) });
+  return Object.assign(linkedin, { uploads, edits, deletePost: (urn: string) => void deleted.add(urn), oauth: oauth?.state });
 }
