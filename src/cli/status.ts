@@ -7,7 +7,7 @@ import type { AttemptRecord, ChannelState, Delivery, DeliveryState } from '../de
 import { dueAt } from '../delivery/worker.ts';
 import { CREDENTIAL_WARNING_MS } from '../alerts/conditions.ts';
 import type { CredentialRow } from '../auth/credential-store.ts';
-import { ACCESS_ONLY_KIND } from '../auth/oauth-tokens.ts';
+import { LONG_LIVED_KIND, renewsItself } from '../auth/oauth-tokens.ts';
 import { UserError } from '../errors.ts';
 import type { FeedState } from '../feeds/ledger.ts';
 import { consoleChannels } from '../http/console-channel.ts';
@@ -62,14 +62,15 @@ interface CredentialStatus {
 
 function credentialStatus(row: CredentialRow | undefined, now: number): CredentialStatus | null {
   if (!row) return null;
-  const renewsItself = row.kind !== ACCESS_ONLY_KIND;
-  const expiring = !renewsItself && row.expiresAt !== undefined && row.expiresAt - now < CREDENTIAL_WARNING_MS;
+  const renews = renewsItself(row.kind);
+  // A long-lived Meta token renews 30 days ahead: one within 7 days of its end is not renewing.
+  const expiring = (!renews || row.kind === LONG_LIVED_KIND) && row.expiresAt !== undefined && row.expiresAt - now < CREDENTIAL_WARNING_MS;
   return {
     kind: row.kind,
     account: row.account ?? null,
     expiresAt: row.expiresAt ?? null,
     refreshedAt: row.refreshedAt ?? null,
-    renewsItself,
+    renewsItself: renews,
     warning: expiring ? `${row.expiresAt! <= now ? 'EXPIRED' : 'EXPIRES'} ${when(row.expiresAt, now)} and cannot renew itself: run \`herald auth ${row.channelId}\`` : null,
   };
 }
