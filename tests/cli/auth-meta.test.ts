@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/store.ts';
 import { startFacebookFake, startInstagramFake, startThreadsFake } from '../fakes/graph-api.ts';
 import { authorize, authWithBrowser } from '../helpers/auth-browser.ts';
@@ -22,8 +22,8 @@ beforeAll(async () => {
   site = await startFake();
   const jpeg = await sharp({ create: { width: 1080, height: 1080, channels: 3, background: { r: 20, g: 120, b: 200 } } }).jpeg().toBuffer();
   site.route('GET', '/img.jpg', () => ({ headers: { 'content-type': 'image/jpeg' }, body: jpeg }));
-  serveItems(1, 2);
 });
+beforeEach(() => serveItems(1, 2));
 afterAll(() => site.close());
 
 function serveItems(...ns: number[]): void {
