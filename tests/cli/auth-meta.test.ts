@@ -122,6 +122,28 @@ describe('herald auth for Threads', () => {
       await threads.close();
     }
   }, 90_000);
+  it('a code exchange Threads refuses (a wrong app secret) ends with what to check, the secret never shown, nothing stored', async () => {
+    const threads = await startThreadsFake({ userId: USER, token: 'static-unused', oauth: { clientId: APP_ID, clientSecret: 'the-real-secret', longLivedMs: 60_000, username: 'astanatimes' } });
+    try {
+      const ws = metaWorkspace(`  - id: threads-main
+    platform: threads
+    userId: me
+    apiRoot: ${threads.url}/v1.0
+    authorizeUrl: ${threads.url}/oauth/authorize
+    auth: { clientId: "${APP_ID}", clientSecret: "\${META_APP_SECRET}" }`);
+      const r = await connect('threads-main', ws.config, 'threads_basic,threads_content_publish');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        'herald: Threads refused the authorization (HTTP 400: Error validating client secret.) — check auth.clientId, auth.clientSecret and the redirect URI registered with the app, then run `herald auth` again\n',
+      );
+      expect(r.stdout + r.stderr).not.toContain(APP_SECRET);
+      const store = SqliteStore.open(ws.store);
+      expect(await store.credential('threads-main')).toBeUndefined();
+      await store.close();
+    } finally {
+      await threads.close();
+    }
+  }, 60_000);
 });
 
 describe('herald auth for Instagram', () => {
