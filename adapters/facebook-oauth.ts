@@ -12,11 +12,16 @@ import { authorizationUrl, metaExchange, metaRequest, metaWhy, stringOf, type Me
 export const FACEBOOK_AUTHORIZE_URL = 'https://www.facebook.com/v25.0/dialog/oauth';
 export const FACEBOOK_SCOPES = ['pages_manage_posts', 'pages_read_engagement', 'pages_show_list'];
 
-export function facebookOAuthFlow(defaultRoot: string): OAuthFlow<MetaAppChannel & { pageId: string }> {
+export function facebookOAuthFlow(defaultRoot: string): OAuthFlow<MetaAppChannel & { pageId: string; configId?: string | undefined }> {
   return {
     uses: (channel) => channel.auth.clientId !== undefined,
     redirectUri: (channel) => channel.redirectUri,
-    start: async (channel, opts) => ({ url: authorizationUrl(channel.authorizeUrl ?? FACEBOOK_AUTHORIZE_URL, channel, FACEBOOK_SCOPES, opts) }),
+    async start(channel, opts) {
+      const url = new URL(authorizationUrl(channel.authorizeUrl ?? FACEBOOK_AUTHORIZE_URL, channel, FACEBOOK_SCOPES, opts));
+      // Facebook Login for Business asks for what its configuration names, in place of the scopes.
+      if (channel.configId !== undefined) url.searchParams.set('config_id', channel.configId);
+      return { url: url.toString() };
+    },
     async exchange(channel, { code, redirectUri }) {
       const root = (channel.apiRoot ?? defaultRoot).replace(/\/+$/, '');
       const { clientId, clientSecret } = channel.auth as { clientId: string; clientSecret: string };

@@ -36,6 +36,11 @@ export const facebookAdapter = defineAdapter({
     auth: tokenOrApp('Facebook', 'pageAccessToken', 'A long-lived Page access token with pages_manage_posts'),
     photo: z.boolean().default(false).describe('Post the article image as a photo with the text as caption, instead of a link card'),
     ...oauthKeys('Facebook', FACEBOOK_AUTHORIZE_URL),
+    configId: z
+      .string()
+      .regex(/^\d+$/, 'the numeric configuration ID (Facebook Login for Business → Configurations)')
+      .optional()
+      .describe('For `herald auth` with Facebook Login for Business: the configuration (a User access token with the Page permissions) that replaces the scopes'),
   }),
   oauth: facebookOAuthFlow(FACEBOOK_API_ROOT),
   inDoubt: 'hold',
