@@ -10,7 +10,10 @@ import { defineAdapter, type PlatformRules } from '../src/platform.ts';
 import { utf16 } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { editResultOf } from './edit-result.ts';
+import { FACEBOOK_AUTHORIZE_URL, facebookOAuthFlow } from './facebook-oauth.ts';
 import { GraphApi, isMissingObject, stringField } from './graph-api.ts';
+import { oauthKeys, tokenOrApp } from './meta-oauth.ts';
+import { configuredToken, storedTokens } from './meta-tokens.ts';
 
 export const FACEBOOK_API_ROOT = 'https://graph.facebook.com/v25.0';
 
@@ -30,20 +33,30 @@ export const facebookAdapter = defineAdapter({
   platform: 'facebook',
   schema: z.strictObject({
     pageId: z.string().regex(/^\d+$/, 'the numeric Page ID (Page settings → About → Page transparency, or GET /me/accounts)'),
-    auth: z.strictObject({
-      pageAccessToken: z.string().min(1).describe('A long-lived Page access token with pages_manage_posts'),
-    }),
+    auth: tokenOrApp('Facebook', 'pageAccessToken', 'A long-lived Page access token with pages_manage_posts'),
     photo: z.boolean().default(false).describe('Post the article image as a photo with the text as caption, instead of a link card'),
+    ...oauthKeys('Facebook', FACEBOOK_AUTHORIZE_URL),
+    configId: z
+      .string()
+      .regex(/^\d+$/, 'the numeric configuration ID (Facebook Login for Business → Configurations)')
+      .optional()
+      .describe('For `herald auth` with Facebook Login for Business: the configuration (a User access token with the Page permissions) that replaces the scopes'),
   }),
+  oauth: facebookOAuthFlow(FACEBOOK_API_ROOT),
   inDoubt: 'hold',
   edit: {},
-  async create(channel) {
-    const redact = makeRedactor([channel.auth.pageAccessToken]);
+  async create(channel, ctx) {
+    const { pageAccessToken } = channel.auth;
+    const redact = makeRedactor(Object.values(channel.auth).filter((v): v is string => v !== undefined));
     const graph = new GraphApi({
       platform: 'Facebook',
       root: (channel.apiRoot ?? FACEBOOK_API_ROOT).replace(/\/+$/, ''),
-      accessToken: channel.auth.pageAccessToken,
-      authHint: `create a new long-lived Page access token for Page ${channel.pageId} and set auth.pageAccessToken of channel ${channel.id} (see docs/platforms/facebook.md)`,
+      // A Page token from `herald auth` does not expire: nothing to renew, only to connect again.
+      tokens: pageAccessToken !== undefined ? configuredToken(pageAccessToken) : await storedTokens(channel.id, ctx),
+      authHint:
+        pageAccessToken !== undefined
+          ? `create a new long-lived Page access token for Page ${channel.pageId} and set auth.pageAccessToken of channel ${channel.id} (see docs/platforms/facebook.md)`
+          : `run \`herald auth ${channel.id}\` to connect the Page again`,
       redact,
     });
     return {

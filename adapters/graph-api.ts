@@ -9,8 +9,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SendResult } from '../src/platform.ts';
-import type { Redactor } from '../src/redact.ts';
+import { RenewalRefusedError } from '../src/auth/oauth-tokens.ts';
+import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
+import type { GraphTokens } from './meta-tokens.ts';
 import { platformFetch } from './platform-fetch.ts';
 
 export interface GraphError {
@@ -44,7 +46,7 @@ export interface GraphApiOptions {
   platform: string;
   /** The channel's apiRoot (version included), without a trailing slash. */
   root: string;
-  accessToken: string;
+  tokens: GraphTokens;
   /** What the operator does when the token is refused, e.g. "set a new Page token in auth.pageAccessToken". */
   authHint: string;
   redact: Redactor;
@@ -153,18 +155,44 @@ export class GraphApi {
   constructor(private readonly opts: GraphApiOptions) {}
 
   get(path: string, params: Record<string, string>, step: GraphStep, signal: AbortSignal): Promise<GraphReply> {
-    const query = new URLSearchParams({ ...params, access_token: this.opts.accessToken });
-    return this.request(`${this.opts.root}/${path}?${query}`, { method: 'GET', signal }, step);
+    return this.request((token) => [`${this.opts.root}/${path}?${new URLSearchParams({ ...params, access_token: token })}`, { method: 'GET', signal }], step, signal);
   }
 
   post(path: string, params: Record<string, string>, step: GraphStep, signal: AbortSignal): Promise<GraphReply> {
-    const body = new URLSearchParams({ ...params, access_token: this.opts.accessToken });
-    return this.request(`${this.opts.root}/${path}`, { method: 'POST', body, signal }, step);
+    return this.request((token) => [`${this.opts.root}/${path}`, { method: 'POST', body: new URLSearchParams({ ...params, access_token: token }), signal }], step, signal);
   }
 
-  private async request(url: string, init: RequestInit, step: GraphStep): Promise<GraphReply> {
+  /** Sends with the channel's token; a token Graph refuses is renewed, where it can be, and the request sent once more. */
+  private async request(build: (token: string) => [string, RequestInit], step: GraphStep, signal: AbortSignal): Promise<GraphReply> {
+    const { tokens } = this.opts;
+    if (signal.aborted) return { ok: false, result: { kind: 'retry', reason: `${this.opts.platform}: cut off (timeout or shutdown) before the request was sent` } };
+    let token: { token: string; version: number };
+    try {
+      token = await tokens.current();
+    } catch (err) {
+      return { ok: false, result: this.renewalFailure(err) };
+    }
+    const reply = await this.attempt(...build(token.token), step, token.token);
+    if (reply.ok || !tokens.refused || !TOKEN_CODES.has(reply.error?.code ?? 0)) return reply;
+    // Refused before anything was done: once more with a renewed token.
+    try {
+      token = await tokens.refused(token.version);
+    } catch (err) {
+      return { ok: false, result: this.renewalFailure(err) };
+    }
+    return this.attempt(...build(token.token), step, token.token);
+  }
+
+  /** A renewal the platform refused pauses the channel; one that failed on the way is retried. */
+  private renewalFailure(err: unknown): SendResult {
     const { platform } = this.opts;
-    if (init.signal?.aborted) return { ok: false, result: { kind: 'retry', reason: `${platform}: cut off (timeout or shutdown) before the request was sent` } };
+    if (err instanceof RenewalRefusedError) return this.scrub({ kind: 'auth', reason: `${platform}: the channel's token could not be renewed (${err.message}); ${this.opts.authHint}` });
+    return this.scrub({ kind: 'retry', reason: `${platform}: the channel's token could not be renewed: ${describeError(err)}` });
+  }
+
+  private async attempt(url: string, init: RequestInit, step: GraphStep, token: string): Promise<GraphReply> {
+    const { platform } = this.opts;
+    const scrub = (result: SendResult) => this.scrub(result, token);
     let response: Response;
     let body: unknown;
     try {
@@ -176,13 +204,13 @@ export class GraphApi {
         body = undefined;
       }
     } catch (err) {
-      return { ok: false, result: this.scrub(this.transportResult(err, step, init.signal ?? undefined)) };
+      return { ok: false, result: scrub(this.transportResult(err, step, init.signal ?? undefined)) };
     }
     const error = graphError(body);
     if (!response.ok || error) {
       return {
         ok: false,
-        result: this.scrub(resultForGraphError(response.status, error, response.headers, step, this.opts)),
+        result: scrub(resultForGraphError(response.status, error, response.headers, step, this.opts)),
         ...(error && { error }),
       };
     }
@@ -203,8 +231,9 @@ export class GraphApi {
     return { kind: 'in-doubt', reason: `${platform}: ${detail} after the post was sent; it may have been published` };
   }
 
-  private scrub(result: SendResult): SendResult {
-    return 'reason' in result ? { ...result, reason: this.opts.redact(result.reason) } : result;
+  /** The channel's secrets out of a reason, and the token the request carried (a renewed one is in no redactor yet). */
+  private scrub(result: SendResult, token?: string): SendResult {
+    return 'reason' in result ? { ...result, reason: makeRedactor(token === undefined ? [] : [token])(this.opts.redact(result.reason)) } : result;
   }
 }
 

@@ -12,6 +12,9 @@ import { utf16 } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError } from './http-errors.ts';
 import { DAILY_LIMIT_WAIT_MS, GraphApi, publishViaContainer, stringField } from './graph-api.ts';
+import { INSTAGRAM_AUTHORIZE_URL, INSTAGRAM_TOKEN_URL, instagramOAuthFlow, refreshInstagramToken } from './instagram-oauth.ts';
+import { oauthKeys, tokenOrApp } from './meta-oauth.ts';
+import { configuredToken, storedTokens } from './meta-tokens.ts';
 import { platformFetch } from './platform-fetch.ts';
 
 /** Instagram API with Instagram Login; Facebook Login users set apiRoot to https://graph.facebook.com/v25.0. */
@@ -143,20 +146,26 @@ export const instagramAdapter = defineAdapter({
   platform: 'instagram',
   schema: z.strictObject({
     igUserId: z.string().regex(/^\d+$/, 'the numeric Instagram professional account ID (GET /me?fields=user_id)'),
-    auth: z.strictObject({
-      accessToken: z.string().min(1).describe('A long-lived Instagram user access token with instagram_business_content_publish'),
-    }),
+    auth: tokenOrApp('Instagram', 'accessToken', 'A long-lived Instagram user access token with instagram_business_content_publish'),
     linkInBio: z.string().min(1).default('Link in bio').describe('What {link} becomes: links in captions are not clickable'),
+    ...oauthKeys('Instagram', INSTAGRAM_AUTHORIZE_URL),
+    tokenUrl: z.url().optional().describe(`For \`herald auth\`: where the code is exchanged, default ${INSTAGRAM_TOKEN_URL} (a test fake may stand in)`),
   }),
+  oauth: instagramOAuthFlow(INSTAGRAM_API_ROOT),
   inDoubt: 'hold',
   pacing: { windows: [{ limit: INSTAGRAM_POSTS_PER_DAY, seconds: 86_400 }] },
-  async create(channel) {
+  async create(channel, ctx) {
+    const root = (channel.apiRoot ?? INSTAGRAM_API_ROOT).replace(/\/+$/, '');
+    const { accessToken } = channel.auth;
     const graph = new GraphApi({
       platform: 'Instagram',
-      root: (channel.apiRoot ?? INSTAGRAM_API_ROOT).replace(/\/+$/, ''),
-      accessToken: channel.auth.accessToken,
-      authHint: `create a new long-lived access token and set auth.accessToken of channel ${channel.id} (see docs/platforms/instagram.md)`,
-      redact: makeRedactor([channel.auth.accessToken]),
+      root,
+      tokens: accessToken !== undefined ? configuredToken(accessToken) : await storedTokens(channel.id, ctx, (token) => refreshInstagramToken(root, token)),
+      authHint:
+        accessToken !== undefined
+          ? `create a new long-lived access token and set auth.accessToken of channel ${channel.id} (see docs/platforms/instagram.md)`
+          : `run \`herald auth ${channel.id}\` to connect the account again`,
+      redact: makeRedactor(Object.values(channel.auth).filter((v): v is string => v !== undefined)),
     });
     const user = channel.igUserId;
     return {

@@ -8,6 +8,9 @@ import { defineAdapter, type PlatformRules } from '../src/platform.ts';
 import { segmentedParts, utf8Bytes } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { GraphApi, publishViaContainer } from './graph-api.ts';
+import { oauthKeys, tokenOrApp } from './meta-oauth.ts';
+import { configuredToken, storedTokens } from './meta-tokens.ts';
+import { refreshThreadsToken, THREADS_AUTHORIZE_URL, threadsOAuthFlow } from './threads-oauth.ts';
 
 export const THREADS_API_ROOT = 'https://graph.threads.net/v1.0';
 export const THREADS_MAX_LENGTH = 500;
@@ -68,19 +71,24 @@ export const threadsAdapter = defineAdapter({
   platform: 'threads',
   schema: z.strictObject({
     userId: z.string().regex(/^(\d+|me)$/, 'the numeric Threads user ID (GET /me?fields=id) or "me"'),
-    auth: z.strictObject({
-      accessToken: z.string().min(1).describe('A long-lived Threads user access token with threads_content_publish'),
-    }),
+    auth: tokenOrApp('Threads', 'accessToken', 'A long-lived Threads user access token with threads_content_publish'),
+    ...oauthKeys('Threads', THREADS_AUTHORIZE_URL),
   }),
+  oauth: threadsOAuthFlow(THREADS_API_ROOT),
   inDoubt: 'hold',
   pacing: { windows: [{ limit: THREADS_POSTS_PER_DAY, seconds: 86_400 }] },
-  async create(channel) {
+  async create(channel, ctx) {
+    const root = (channel.apiRoot ?? THREADS_API_ROOT).replace(/\/+$/, '');
+    const { accessToken } = channel.auth;
     const graph = new GraphApi({
       platform: 'Threads',
-      root: (channel.apiRoot ?? THREADS_API_ROOT).replace(/\/+$/, ''),
-      accessToken: channel.auth.accessToken,
-      authHint: `create a new long-lived Threads access token and set auth.accessToken of channel ${channel.id} (see docs/platforms/threads.md)`,
-      redact: makeRedactor([channel.auth.accessToken]),
+      root,
+      tokens: accessToken !== undefined ? configuredToken(accessToken) : await storedTokens(channel.id, ctx, (token) => refreshThreadsToken(root, token)),
+      authHint:
+        accessToken !== undefined
+          ? `create a new long-lived Threads access token and set auth.accessToken of channel ${channel.id} (see docs/platforms/threads.md)`
+          : `run \`herald auth ${channel.id}\` to connect the account again`,
+      redact: makeRedactor(Object.values(channel.auth).filter((v): v is string => v !== undefined)),
     });
     const user = channel.userId;
     return {

@@ -8,6 +8,8 @@ export interface TokenGrant {
   refreshToken?: string;
   expiresInSeconds?: number;
   account?: string;
+  /** What the stored credential is when it is not an OAuth 2.0 pair: LONG_LIVED_KIND or NON_EXPIRING_KIND. */
+  kind?: string;
 }
 
 /** The platform refused to renew the tokens (revoked, expired, already used): only `herald auth` helps. */
@@ -16,16 +18,31 @@ export class RenewalRefusedError extends Error {}
 export interface OAuthTokenOptions {
   /** A refresh token from the config, used when nothing is stored yet (or a different seed was stored). */
   seedRefreshToken?: string;
-  /** Spends `refreshToken` at the platform's token endpoint. Throws RenewalRefusedError for a refusal. */
-  refresh(refreshToken: string): Promise<TokenGrant>;
-  /** Renew this long before the access token expires (at most; a tenth of the token's life when that is shorter). */
+  /**
+   * Spends the stored token named by `renewWith` at the platform's token endpoint. Throws
+   * RenewalRefusedError for a refusal.
+   */
+  refresh(token: string): Promise<TokenGrant>;
+  /** What a renewal spends: the refresh token (OAuth 2.0, the default) or the access token itself (Meta's long-lived tokens). */
+  renewWith?: 'refreshToken' | 'accessToken';
+  /** Renew this long before the access token expires, at most `renewAheadShare` (default a tenth) of the token's life. */
   renewAheadMs: number;
+  renewAheadShare?: number;
   now?: () => number;
 }
 
 export const OAUTH2_KIND = 'oauth2';
 /** An OAuth 2.0 access token without a refresh token: it cannot renew itself. */
 export const ACCESS_ONLY_KIND = 'oauth2-access-only';
+/** A long-lived access token that is spent for its successor (Threads, Instagram): no refresh token. */
+export const LONG_LIVED_KIND = 'long-lived';
+/** A token that does not expire (a Facebook Page token from a long-lived user token): renewed only by `herald auth`. */
+export const NON_EXPIRING_KIND = 'non-expiring';
+
+/** Whether a stored credential of this kind renews itself before it expires. */
+export function renewsItself(kind: string): boolean {
+  return kind !== ACCESS_ONLY_KIND && kind !== NON_EXPIRING_KIND;
+}
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -34,7 +51,7 @@ export function grantCredential(grant: TokenGrant, previous: Pick<Credential, 't
   const refreshToken = grant.refreshToken ?? previous?.tokens.refreshToken;
   const account = grant.account ?? previous?.account;
   return {
-    kind: refreshToken === undefined ? ACCESS_ONLY_KIND : OAUTH2_KIND,
+    kind: grant.kind ?? (refreshToken === undefined ? ACCESS_ONLY_KIND : OAUTH2_KIND),
     tokens: { ...previous?.tokens, accessToken: grant.accessToken, ...(refreshToken !== undefined && { refreshToken }) },
     ...(account !== undefined && { account }),
     ...(grant.expiresInSeconds !== undefined && { expiresAt: now + grant.expiresInSeconds * 1000 }),
@@ -42,7 +59,7 @@ export function grantCredential(grant: TokenGrant, previous: Pick<Credential, 't
   };
 }
 
-/** An OAuth 2.0 access token that stays valid: renewed ahead of its expiry and, once, after a refusal. */
+/** An access token that stays valid: renewed ahead of its expiry and, once, after a refusal. */
 export class OAuthTokens {
   private readonly now: () => number;
 
@@ -69,14 +86,14 @@ export class OAuthTokens {
 
   private renewAhead(c: Credential): number {
     const lifetime = c.expiresAt !== undefined && c.refreshedAt !== undefined ? c.expiresAt - c.refreshedAt : Infinity;
-    return Math.min(this.opts.renewAheadMs, lifetime / 10);
+    return Math.min(this.opts.renewAheadMs, lifetime * (this.opts.renewAheadShare ?? 1 / 10));
   }
 
   private async renewed(version: number): Promise<Credential> {
     return this.credentials.renew(version, async (current) => {
-      const refreshToken = current.tokens.refreshToken;
-      if (!refreshToken) throw new RenewalRefusedError('no refresh token is stored (the app was authorized without offline access)');
-      return grantCredential(await this.opts.refresh(refreshToken), current, this.now());
+      const spent = this.opts.renewWith === 'accessToken' ? current.tokens.accessToken : current.tokens.refreshToken;
+      if (!spent) throw new RenewalRefusedError(this.opts.renewWith === 'accessToken' ? 'no token is stored' : 'no refresh token is stored (the app was authorized without offline access)');
+      return grantCredential(await this.opts.refresh(spent), current, this.now());
     });
   }
 

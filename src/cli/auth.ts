@@ -1,5 +1,5 @@
 import { CALLBACK_PATH, codeFrom, listenForRedirect, newState, pastedRedirect } from '../auth/authorize.ts';
-import { grantCredential } from '../auth/oauth-tokens.ts';
+import { grantCredential, NON_EXPIRING_KIND, renewsItself } from '../auth/oauth-tokens.ts';
 import { rotateKey } from '../auth/rotate-key.ts';
 import { secretKeyFromEnv } from '../auth/secret-key.ts';
 import { UserError } from '../errors.ts';
@@ -47,7 +47,12 @@ export async function authCommand(channelId: string | undefined, opts: GlobalOpt
     const current = await credentials.read().catch(() => undefined);
     const written = await credentials.write(grantCredential(grant, undefined, Date.now()), current?.version ?? 0);
     if (!written) throw new UserError(`channel ${channelId}: another process changed its credential meanwhile`, 'run `herald auth` again');
-    out(`channel ${channelId}: connected as ${grant.account}; tokens stored encrypted${written.expiresAt ? ` (access token until ${when(written.expiresAt)}${grant.refreshToken ? ', renewed automatically' : ''})` : ''}`);
+    const lifetime = written.expiresAt
+      ? ` (access token until ${when(written.expiresAt)}${renewsItself(written.kind) ? ', renewed automatically' : ''})`
+      : written.kind === NON_EXPIRING_KIND
+        ? ' (it does not expire)'
+        : '';
+    out(`channel ${channelId}: connected as ${grant.account}; tokens stored encrypted${lifetime}`);
     const channelState = (await store.channelStates()).find((s) => s.id === channelId);
     if (channelState?.pausedReason) out(`the channel is paused: \`herald resume ${channelId}\` sends again`);
     return 0;

@@ -7,7 +7,7 @@ import type { AttemptRecord, ChannelState, Delivery, DeliveryState } from '../de
 import { dueAt } from '../delivery/worker.ts';
 import { CREDENTIAL_WARNING_MS } from '../alerts/conditions.ts';
 import type { CredentialRow } from '../auth/credential-store.ts';
-import { ACCESS_ONLY_KIND } from '../auth/oauth-tokens.ts';
+import { LONG_LIVED_KIND, renewsItself } from '../auth/oauth-tokens.ts';
 import { UserError } from '../errors.ts';
 import type { FeedState } from '../feeds/ledger.ts';
 import { consoleChannels } from '../http/console-channel.ts';
@@ -56,21 +56,24 @@ interface CredentialStatus {
   expiresAt: number | null;
   refreshedAt: number | null;
   renewsItself: boolean;
-  /** Set when it expires within 7 days and cannot renew itself. */
+  /** Set when it expires within 7 days and cannot renew itself (or, a long-lived token, has not been renewed when due). */
   warning: string | null;
 }
 
 function credentialStatus(row: CredentialRow | undefined, now: number): CredentialStatus | null {
   if (!row) return null;
-  const renewsItself = row.kind !== ACCESS_ONLY_KIND;
-  const expiring = !renewsItself && row.expiresAt !== undefined && row.expiresAt - now < CREDENTIAL_WARNING_MS;
+  const renews = renewsItself(row.kind);
+  const left = row.expiresAt === undefined ? Infinity : row.expiresAt - now;
+  // A long-lived Meta token renews when it is next used past half its life; close to its end, it was not.
+  const overdue = row.kind === LONG_LIVED_KIND && row.refreshedAt !== undefined && left < (row.expiresAt! - row.refreshedAt) / 2;
+  const why = !renews ? 'cannot renew itself' : overdue ? 'has not been renewed (the channel has not posted since it was due)' : undefined;
   return {
     kind: row.kind,
     account: row.account ?? null,
     expiresAt: row.expiresAt ?? null,
     refreshedAt: row.refreshedAt ?? null,
-    renewsItself,
-    warning: expiring ? `${row.expiresAt! <= now ? 'EXPIRED' : 'EXPIRES'} ${when(row.expiresAt, now)} and cannot renew itself: run \`herald auth ${row.channelId}\`` : null,
+    renewsItself: renews,
+    warning: why && left < CREDENTIAL_WARNING_MS ? `${left <= 0 ? 'EXPIRED' : 'EXPIRES'} ${when(row.expiresAt, now)} and ${why}: run \`herald auth ${row.channelId}\`` : null,
   };
 }
 

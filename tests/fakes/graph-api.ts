@@ -6,6 +6,7 @@
  */
 import type { FakeRequest, FakeResponse, HttpFake } from '../helpers/http-fake.ts';
 import { startFake } from '../helpers/http-fake.ts';
+import { metaOAuth, type MetaOAuth, type MetaOAuthOptions, type MetaOAuthState } from './meta-oauth.ts';
 
 export type Override = (req: FakeRequest) => FakeResponse | 'hang' | undefined;
 
@@ -74,15 +75,27 @@ export async function startPlatformFake<P>(handle: (req: FakeRequest, url: strin
   };
 }
 
-/** A Graph fake: the token check, then `handle`; objects it does not know get Graph's "does not exist". */
-function startGraphFake<P>(token: string, handle: (req: GraphRequest) => FakeResponse | undefined): Promise<PlatformFake<P>> {
+/**
+ * A Graph fake: its OAuth endpoints when it has them, the token check (the static token, or
+ * one its OAuth issued), then `handle`; objects it does not know get Graph's "does not exist".
+ */
+function startGraphFake<P>(token: string, handle: (req: GraphRequest) => FakeResponse | undefined, oauth?: MetaOAuth): Promise<PlatformFake<P>> {
   return startPlatformFake<P>((req) => {
     const params = new URLSearchParams(req.query);
     for (const [k, v] of req.form ?? []) params.set(k, v);
-    if (params.get('access_token') !== token) return invalidToken();
     const graphReq = { req, path: req.path.replace(/^\/v\d+\.\d+/, ''), params };
+    const answer = oauth?.handle(graphReq);
+    if (answer) return answer;
+    if (params.get('access_token') !== token && !oauth?.accepts(params.get('access_token'))) return invalidToken();
     return handle(graphReq) ?? unknownObject(graphReq);
   });
+}
+
+/** A Graph fake started with `oauth` options has Meta's OAuth endpoints too: `oauth` is what they saw. */
+export type WithOAuth<F> = F & { oauth?: MetaOAuthState };
+
+function withOAuth<F extends object>(fake: F, oauth: MetaOAuth | undefined): WithOAuth<F> {
+  return oauth ? Object.assign(fake, { oauth: oauth.state }) : fake;
 }
 
 export interface FacebookPost {
@@ -106,7 +119,8 @@ export interface FacebookFake extends PlatformFake<FacebookPost> {
   deletePost(id: string): void;
 }
 
-export async function startFacebookFake(opts: { pageId: string; token: string }): Promise<FacebookFake> {
+export async function startFacebookFake(opts: { pageId: string; token: string; oauth?: Omit<MetaOAuthOptions, 'account'> & { pageName: string } }): Promise<WithOAuth<FacebookFake>> {
+  const oauth = opts.oauth && metaOAuth('facebook', { ...opts.oauth, account: { id: opts.pageId, name: opts.oauth.pageName } });
   let next = 1000;
   const edits: FacebookEdit[] = [];
   const deleted = new Set<string>();
@@ -141,8 +155,8 @@ export async function startFacebookFake(opts: { pageId: string; token: string })
       return { body: { id: photoId, post_id: id } };
     }
     return undefined;
-  });
-  return Object.assign(graph, { edits, deletePost: (id: string) => void deleted.add(id) });
+  }, oauth);
+  return withOAuth(Object.assign(graph, { edits, deletePost: (id: string) => void deleted.add(id) }), oauth);
 }
 
 export interface InstagramPost {
@@ -167,9 +181,12 @@ export interface InstagramFakeOptions {
   pollsUntilFinished?: number;
   /** Makes every container end in ERROR with this status text instead. */
   containerError?: string;
+  /** Meta's OAuth endpoints too, for the account `username`. */
+  oauth?: Omit<MetaOAuthOptions, 'account'> & { username: string };
 }
 
-export async function startInstagramFake(opts: InstagramFakeOptions): Promise<PlatformFake<InstagramPost> & { quota: { usage: number; total: number } }> {
+export async function startInstagramFake(opts: InstagramFakeOptions): Promise<WithOAuth<PlatformFake<InstagramPost> & { quota: { usage: number; total: number } }>> {
+  const oauth = opts.oauth && metaOAuth('instagram', { ...opts.oauth, account: { id: opts.igUserId, name: opts.oauth.username } });
   const quota = { usage: opts.quotaUsage ?? 0, total: opts.quotaTotal ?? 50 };
   const containers = new Map<string, Container>();
   const media = new Map<string, InstagramPost>();
@@ -215,8 +232,8 @@ export async function startInstagramFake(opts: InstagramFakeOptions): Promise<Pl
     }
     if (req.method === 'GET' && media.has(id)) return { body: { id, permalink: `https://www.instagram.com/p/FAKE${id}/` } };
     return undefined;
-  });
-  return Object.assign(graph, { quota });
+  }, oauth);
+  return withOAuth(Object.assign(graph, { quota }), oauth);
 }
 
 export interface ThreadsPost {
@@ -225,7 +242,14 @@ export interface ThreadsPost {
   linkAttachment?: string;
 }
 
-export async function startThreadsFake(opts: { userId: string; token: string; pollsUntilFinished?: number }): Promise<PlatformFake<ThreadsPost>> {
+export async function startThreadsFake(opts: {
+  userId: string;
+  token: string;
+  pollsUntilFinished?: number;
+  /** Meta's OAuth endpoints too, for the account `username`. */
+  oauth?: Omit<MetaOAuthOptions, 'account'> & { username: string };
+}): Promise<WithOAuth<PlatformFake<ThreadsPost>>> {
+  const oauth = opts.oauth && metaOAuth('threads', { ...opts.oauth, account: { id: opts.userId, name: opts.oauth.username } });
   const containers = new Map<string, { text: string; linkAttachment?: string; polls: number }>();
   const media = new Set<string>();
   let next = 1;
@@ -258,6 +282,6 @@ export async function startThreadsFake(opts: { userId: string; token: string; po
     }
     if (req.method === 'GET' && media.has(id)) return { body: { id, permalink: `https://www.threads.net/@herald/post/FAKE${id}` } };
     return undefined;
-  });
-  return graph;
+  }, oauth);
+  return withOAuth(graph, oauth);
 }
