@@ -1,4 +1,5 @@
 import type { ChannelState, Delivery } from '../delivery/types.ts';
+import { CREDENTIAL_WARNING_MS, expiryConcern, type CredentialExpiry } from '../auth/expiry-concern.ts';
 import type { FeedState } from '../feeds/ledger.ts';
 
 export type AlertKind = 'channel-paused' | 'delivery-failed' | 'delivery-in-doubt' | 'feed-failing' | 'flood-held' | 'credential-expiring';
@@ -14,8 +15,6 @@ export interface Condition {
   since: number;
 }
 
-export const CREDENTIAL_WARNING_MS = 7 * 24 * 60 * 60 * 1000;
-
 export interface AlertSnapshot {
   now: number;
   feedFailures: number;
@@ -25,7 +24,7 @@ export interface AlertSnapshot {
   feedStates: FeedState[];
   /** Deliveries the flood guard holds. */
   held: Delivery[];
-  credentials: { channelId: string; expiresAt: number }[];
+  credentials: CredentialExpiry[];
 }
 
 function deliveryDetail(d: Delivery): string {
@@ -69,12 +68,13 @@ export function activeConditions(s: AlertSnapshot): Condition[] {
     });
   }
   for (const c of s.credentials) {
-    if (c.expiresAt - s.now < CREDENTIAL_WARNING_MS) {
+    const concern = expiryConcern(c, s.now);
+    if (concern) {
       out.push({
         key: `credential-expiring:${c.channelId}`,
         kind: 'credential-expiring',
         subject: c.channelId,
-        detail: `${c.expiresAt <= s.now ? 'expired' : 'expires'} ${new Date(c.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+        detail: `${c.expiresAt <= s.now ? 'expired' : 'expires'} ${new Date(c.expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z')} and ${concern}`,
         since: c.expiresAt - CREDENTIAL_WARNING_MS,
       });
     }

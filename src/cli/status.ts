@@ -5,9 +5,9 @@ import { longestWindowSeconds } from '../delivery/pacing.ts';
 import { plannedOrder } from '../delivery/planner.ts';
 import type { AttemptRecord, ChannelState, Delivery, DeliveryState } from '../delivery/types.ts';
 import { dueAt } from '../delivery/worker.ts';
-import { CREDENTIAL_WARNING_MS } from '../alerts/conditions.ts';
 import type { CredentialRow } from '../auth/credential-store.ts';
-import { LONG_LIVED_KIND, renewsItself } from '../auth/oauth-tokens.ts';
+import { expiryConcern } from '../auth/expiry-concern.ts';
+import { renewsItself } from '../auth/oauth-tokens.ts';
 import { UserError } from '../errors.ts';
 import type { FeedState } from '../feeds/ledger.ts';
 import { consoleChannels } from '../http/console-channel.ts';
@@ -62,18 +62,14 @@ interface CredentialStatus {
 
 function credentialStatus(row: CredentialRow | undefined, now: number): CredentialStatus | null {
   if (!row) return null;
-  const renews = renewsItself(row.kind);
-  const left = row.expiresAt === undefined ? Infinity : row.expiresAt - now;
-  // A long-lived Meta token renews when it is next used past half its life; close to its end, it was not.
-  const overdue = row.kind === LONG_LIVED_KIND && row.refreshedAt !== undefined && left < (row.expiresAt! - row.refreshedAt) / 2;
-  const why = !renews ? 'cannot renew itself' : overdue ? 'has not been renewed (the channel has not posted since it was due)' : undefined;
+  const why = row.expiresAt === undefined ? undefined : expiryConcern({ ...row, expiresAt: row.expiresAt }, now);
   return {
     kind: row.kind,
     account: row.account ?? null,
     expiresAt: row.expiresAt ?? null,
     refreshedAt: row.refreshedAt ?? null,
-    renewsItself: renews,
-    warning: why && left < CREDENTIAL_WARNING_MS ? `${left <= 0 ? 'EXPIRED' : 'EXPIRES'} ${when(row.expiresAt, now)} and ${why}: run \`herald auth ${row.channelId}\`` : null,
+    renewsItself: renewsItself(row.kind),
+    warning: why ? `${row.expiresAt! <= now ? 'EXPIRED' : 'EXPIRES'} ${when(row.expiresAt, now)} and ${why}: run \`herald auth ${row.channelId}\`` : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.ts';
+import type { CredentialExpiry } from '../auth/expiry-concern.ts';
 
 /** What the console, API and metrics read and change: any backend, shared by every worker on it. */
 export type ConsoleStore = Pick<
@@ -23,5 +24,5 @@ export type ConsoleStore = Pick<
 
 /** When each channel's stored credential expires (channels with static tokens have none). */
 export interface CredentialExpiries {
-  credentialExpiries(): Promise<{ channelId: string; expiresAt: number }[]>;
+  credentialExpiries(): Promise<CredentialExpiry[]>;
 }

@@ -1,5 +1,6 @@
 import type { AlertRecord } from '../alerts/alert-store.ts';
 import type { CredentialRow } from '../auth/credential-store.ts';
+import type { CredentialExpiry } from '../auth/expiry-concern.ts';
 import type { AlertKind } from '../alerts/conditions.ts';
 import type { Article } from '../article.ts';
 import type { AttemptOutcome, AttemptRecord, ChannelState, Delivery, DeliveryKind, DeliveryState } from '../delivery/types.ts';
@@ -198,4 +199,12 @@ export function credentialFromRow(r: CredentialColumns): CredentialRow {
     ...(r.refreshed_at !== null && { refreshedAt: r.refreshed_at }),
     updatedAt: r.updated_at,
   };
+}
+
+export type ExpiryColumns = Pick<CredentialColumns, 'channel_id' | 'kind' | 'expires_at' | 'refreshed_at'> & { expires_at: number };
+
+export const EXPIRY_COLUMNS = 'channel_id, kind, expires_at, refreshed_at';
+
+export function expiryFromRow(r: ExpiryColumns): CredentialExpiry {
+  return { channelId: r.channel_id, kind: r.kind, expiresAt: r.expires_at, ...(r.refreshed_at !== null && { refreshedAt: r.refreshed_at }) };
 }

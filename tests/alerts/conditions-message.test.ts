@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../src/alerts/alert-store.ts';
-import { activeConditions, CREDENTIAL_WARNING_MS, type AlertSnapshot } from '../../src/alerts/conditions.ts';
+import { activeConditions, type AlertSnapshot } from '../../src/alerts/conditions.ts';
+import { CREDENTIAL_WARNING_MS } from '../../src/auth/expiry-concern.ts';
+import { ACCESS_ONLY_KIND, LONG_LIVED_KIND, OAUTH2_KIND } from '../../src/auth/oauth-tokens.ts';
 import { alertMessage, MAX_LINES_PER_KIND } from '../../src/alerts/message.ts';
 import type { Delivery } from '../../src/delivery/types.ts';
 import { article } from '../helpers/articles.ts';
@@ -29,7 +31,15 @@ describe('alert conditions', () => {
         { id: 'breaking', cache: {}, failures: 2, lastError: 'HTTP 503' },
       ],
       held: [delivery(20, { state: 'held', feedId: 'breaking', createdAt: NOW - 2 * MIN }), delivery(21, { state: 'held', feedId: 'breaking', articlePk: 20, channelId: 'tg' })],
-      credentials: [{ channelId: 'threads', expiresAt: NOW + CREDENTIAL_WARNING_MS - 1 }, { channelId: 'linkedin', expiresAt: NOW + CREDENTIAL_WARNING_MS }],
+      credentials: [
+        { channelId: 'linkedin-soon', kind: ACCESS_ONLY_KIND, expiresAt: NOW + CREDENTIAL_WARNING_MS - 1 },
+        { channelId: 'linkedin-later', kind: ACCESS_ONLY_KIND, expiresAt: NOW + CREDENTIAL_WARNING_MS },
+        // A 2-hour OAuth 2.0 access token with a refresh token renews itself: no alert, ever.
+        { channelId: 'x-oauth2', kind: OAUTH2_KIND, expiresAt: NOW + 2 * 60 * MIN, refreshedAt: NOW },
+        // A long-lived Meta token renewed when due (past half its 60 days) is not a concern; one that was not is.
+        { channelId: 'threads-renewed', kind: LONG_LIVED_KIND, expiresAt: NOW + 6 * 24 * 60 * MIN, refreshedAt: NOW - 10 * 60 * MIN },
+        { channelId: 'threads-silent', kind: LONG_LIVED_KIND, expiresAt: NOW + 6 * 24 * 60 * MIN, refreshedAt: NOW - 54 * 24 * 60 * MIN },
+      ],
     });
     expect(conditions.map((c) => [c.key, c.subject, c.detail, c.since])).toEqual([
       ['channel-paused:x-main', 'x-main', 'X refused the credentials (401)', NOW - 10 * MIN],
@@ -37,7 +47,13 @@ describe('alert conditions', () => {
       ['delivery-in-doubt:8', '#8', 'x-main: “Kazakhstan, US Maintain Constructive Dialogue on Human Rights (8)” (timeout)', NOW - 4 * MIN],
       ['feed-failing:astanatimes', 'astanatimes', '3 failed polls in a row: HTTP 503', NOW - 30 * MIN],
       ['flood-held:breaking', 'breaking', '1 new article held (2 deliveries)', NOW - 60 * MIN],
-      ['credential-expiring:threads', 'threads', 'expires 2026-12-09T06:29:59Z', NOW - 1],
+      ['credential-expiring:linkedin-soon', 'linkedin-soon', 'expires 2026-12-09T06:29:59Z and cannot renew itself', NOW - 1],
+      [
+        'credential-expiring:threads-silent',
+        'threads-silent',
+        'expires 2026-12-08T06:30:00Z and has not been renewed (the channel has not posted since it was due)',
+        NOW - 24 * 60 * MIN,
+      ],
     ]);
     expect(activeConditions(empty)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import type { CredentialRow, NewCredentialRow } from '../../auth/credential-store.ts';
 import type { PgDb } from './db.ts';
-import { CREDENTIAL_COLUMNS, credentialFromRow, type CredentialColumns as Row } from '../rows.ts';
+import type { CredentialExpiry } from '../../auth/expiry-concern.ts';
+import { CREDENTIAL_COLUMNS, credentialFromRow, EXPIRY_COLUMNS, expiryFromRow, type CredentialColumns as Row, type ExpiryColumns } from '../rows.ts';
 
 export async function credential(db: PgDb, channelId: string): Promise<CredentialRow | undefined> {
   const { rows } = await db.query<Row>(`SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE channel_id = $1`, [channelId]);
@@ -44,9 +45,7 @@ export async function releaseRefresh(db: PgDb, channelId: string, workerId: stri
   await db.query('UPDATE credentials SET refresh_worker = NULL, refresh_until = NULL WHERE channel_id = $1 AND refresh_worker = $2', [channelId, workerId]);
 }
 
-export async function credentialExpiries(db: PgDb): Promise<{ channelId: string; expiresAt: number }[]> {
-  const { rows } = await db.query<{ channel_id: string; expires_at: number }>(
-    'SELECT channel_id, expires_at FROM credentials WHERE expires_at IS NOT NULL ORDER BY channel_id',
-  );
-  return rows.map((r) => ({ channelId: r.channel_id, expiresAt: r.expires_at }));
+export async function credentialExpiries(db: PgDb): Promise<CredentialExpiry[]> {
+  const { rows } = await db.query<ExpiryColumns>(`SELECT ${EXPIRY_COLUMNS} FROM credentials WHERE expires_at IS NOT NULL ORDER BY channel_id`);
+  return rows.map(expiryFromRow);
 }

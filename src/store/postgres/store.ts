@@ -23,6 +23,7 @@ import * as outbox from './outbox.ts';
 import * as planQueue from './plan-queue.ts';
 import * as read from './read-model.ts';
 import { parsePostgresUrl } from './url.ts';
+import type { CredentialExpiry } from '../../auth/expiry-concern.ts';
 
 /** Opens the store at a postgres:// or postgresql:// URL: connects, then migrates the schema. */
 export async function openPostgresStore(url: string): Promise<PostgresStore> {
@@ -131,5 +132,5 @@ export class PostgresStore implements Store {
   claimRefresh = (channelId: string, version: number, workerId: string, now: number, until: number): Promise<boolean> =>
     creds.claimRefresh(this.db, channelId, version, workerId, now, until);
   releaseRefresh = (channelId: string, workerId: string): Promise<void> => creds.releaseRefresh(this.db, channelId, workerId);
-  credentialExpiries = (): Promise<{ channelId: string; expiresAt: number }[]> => creds.credentialExpiries(this.db);
+  credentialExpiries = (): Promise<CredentialExpiry[]> => creds.credentialExpiries(this.db);
 }

@@ -1,6 +1,7 @@
 import type { CredentialRow, NewCredentialRow } from '../../auth/credential-store.ts';
 import { statement, type Db } from './db.ts';
-import { CREDENTIAL_COLUMNS, credentialFromRow, type CredentialColumns as Row } from '../rows.ts';
+import type { CredentialExpiry } from '../../auth/expiry-concern.ts';
+import { CREDENTIAL_COLUMNS, credentialFromRow, EXPIRY_COLUMNS, expiryFromRow, type CredentialColumns as Row, type ExpiryColumns } from '../rows.ts';
 
 export function credential(db: Db, channelId: string): CredentialRow | undefined {
   const raw = statement<[string], Row>(db, `SELECT ${CREDENTIAL_COLUMNS} FROM credentials WHERE channel_id = ?`).get(channelId);
@@ -46,9 +47,6 @@ export function releaseRefresh(db: Db, channelId: string, workerId: string): voi
   statement(db, 'UPDATE credentials SET refresh_worker = NULL, refresh_until = NULL WHERE channel_id = ? AND refresh_worker = ?').run(channelId, workerId);
 }
 
-export function credentialExpiries(db: Db): { channelId: string; expiresAt: number }[] {
-  return statement<[], { channelId: string; expiresAt: number }>(
-    db,
-    'SELECT channel_id AS channelId, expires_at AS expiresAt FROM credentials WHERE expires_at IS NOT NULL ORDER BY channel_id',
-  ).all();
+export function credentialExpiries(db: Db): CredentialExpiry[] {
+  return statement<[], ExpiryColumns>(db, `SELECT ${EXPIRY_COLUMNS} FROM credentials WHERE expires_at IS NOT NULL ORDER BY channel_id`).all().map(expiryFromRow);
 }

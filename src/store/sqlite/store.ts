@@ -21,6 +21,7 @@ import * as operator from './operator.ts';
 import * as outbox from './outbox.ts';
 import * as planQueue from './plan-queue.ts';
 import * as read from './read-model.ts';
+import type { CredentialExpiry } from '../../auth/expiry-concern.ts';
 
 /** The embedded store: one better-sqlite3 file, one worker at a time. */
 export class SqliteStore implements Store {
@@ -221,7 +222,7 @@ export class SqliteStore implements Store {
   async releaseRefresh(channelId: string, workerId: string): Promise<void> {
     creds.releaseRefresh(this.db, channelId, workerId);
   }
-  async credentialExpiries(): Promise<{ channelId: string; expiresAt: number }[]> {
+  async credentialExpiries(): Promise<CredentialExpiry[]> {
     return creds.credentialExpiries(this.db);
   }
 }

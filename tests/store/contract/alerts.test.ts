@@ -67,9 +67,9 @@ describe.each(BACKENDS)('the alerts table on $name', (backend) => {
     const store = await alerts();
     expect(await store.credentialExpiries()).toEqual([]);
     await store.writeRows('credentials', [
-      { channel_id: 'threads-main', kind: 'oauth', data: 'sealed', version: 1, account: null, expires_at: T0 + 3 * MIN, refreshed_at: null, updated_at: T0, refresh_worker: null, refresh_until: null },
+      { channel_id: 'threads-main', kind: 'long-lived', data: 'sealed', version: 1, account: null, expires_at: T0 + 3 * MIN, refreshed_at: T0, updated_at: T0, refresh_worker: null, refresh_until: null },
       { channel_id: 'bluesky-main', kind: 'session', data: 'sealed', version: 1, account: null, expires_at: null, refreshed_at: null, updated_at: T0, refresh_worker: null, refresh_until: null },
     ]);
-    expect(await store.credentialExpiries()).toEqual([{ channelId: 'threads-main', expiresAt: T0 + 3 * MIN }]);
+    expect(await store.credentialExpiries()).toEqual([{ channelId: 'threads-main', kind: 'long-lived', expiresAt: T0 + 3 * MIN, refreshedAt: T0 }]);
   });
 });

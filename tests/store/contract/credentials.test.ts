@@ -38,7 +38,7 @@ describe.each(BACKENDS)('credential store on $name', (backend) => {
     expect(await store.putCredential(row('v1:b', { expiresAt: NOW + 5 }), 1)).toBe(true);
     // The write ended the claim: the next renewal (of version 2) is anyone's.
     expect(await store.claimRefresh('x-main', 2, 'w2', NOW + 4, NOW + 60_004)).toBe(true);
-    expect(await store.credentialExpiries()).toEqual([{ channelId: 'x-main', expiresAt: NOW + 5 }]);
+    expect(await store.credentialExpiries()).toEqual([{ channelId: 'x-main', kind: 'oauth2', expiresAt: NOW + 5 }]);
     expect((await store.credentials()).map((c) => [c.channelId, c.version])).toEqual([['x-main', 2]]);
   });
 });
