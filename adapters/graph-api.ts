@@ -154,6 +154,11 @@ function graphError(body: unknown): GraphError | undefined {
 export class GraphApi {
   constructor(private readonly opts: GraphApiOptions) {}
 
+  /** Renews a long-lived token that is due, before a send is claimed (a crash then leaves nothing in doubt). */
+  async renewIfDue(): Promise<void> {
+    await this.opts.tokens.current();
+  }
+
   get(path: string, params: Record<string, string>, step: GraphStep, signal: AbortSignal): Promise<GraphReply> {
     return this.request((token) => [`${this.opts.root}/${path}?${new URLSearchParams({ ...params, access_token: token })}`, { method: 'GET', signal }], step, signal);
   }

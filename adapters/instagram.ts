@@ -170,6 +170,7 @@ export const instagramAdapter = defineAdapter({
     const user = channel.igUserId;
     return {
       rules: instagramRules(channel.linkInBio),
+      prepare: () => graph.renewIfDue(),
       async send(post, ctx) {
         const { signal } = ctx;
         if (!post.imageUrl) return { kind: 'permanent', reason: 'Instagram needs a JPEG image; the article has none' };

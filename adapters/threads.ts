@@ -93,6 +93,7 @@ export const threadsAdapter = defineAdapter({
     const user = channel.userId;
     return {
       rules: threadsRules,
+      prepare: () => graph.renewIfDue(),
       async send(post, ctx) {
         const { signal } = ctx;
         const links = linksIn(post.text);

@@ -166,6 +166,8 @@ export const tiktokAdapter = defineAdapter({
 
     return {
       rules: tiktokRules,
+      // A token that runs out is renewed before the send is claimed: a crash while renewing leaves nothing in doubt.
+      ...(tokens.renews && !ctx.offline && { prepare: async () => void (await tokens.current()) }),
       async send(post, { signal }) {
         if (!post.imageUrl) return { kind: 'permanent', reason: 'TikTok photo posts need an image; the article has none' };
         const direct = channel.postMode === 'DIRECT_POST';

@@ -230,6 +230,8 @@ interface Signer {
   client(signal: AbortSignal): Promise<{ client: TwitterApi; version?: number }>;
   /** After X refused the token of `version`: a client with a renewed token, once; undefined for OAuth 1.0a. */
   renewed?(version: number, signal: AbortSignal): Promise<TwitterApi>;
+  /** Renews an OAuth 2.0 token that runs out. */
+  prepare?(): Promise<void>;
   channelId?: string;
 }
 
@@ -256,6 +258,8 @@ export const xAdapter = defineAdapter({
 
     return {
       rules,
+      // A token that runs out is renewed before the send is claimed: a crash while renewing leaves nothing in doubt.
+      ...(signer.prepare && { prepare: signer.prepare }),
       async send(post, { signal }) {
         if (signal.aborted) return { kind: 'retry', reason: 'the send was cancelled before it started' };
         let signed: Awaited<ReturnType<Signer['client']>>;
@@ -322,6 +326,7 @@ async function signerFor(
   });
   return {
     channelId: channel.id,
+    prepare: async () => void (await tokens.accessToken()),
     async client(signal) {
       const { token, version } = await tokens.accessToken();
       return { client: new lib.TwitterApi(token, settings(signal)), version };
