@@ -11,6 +11,7 @@ import { OperationalError } from '../src/errors.ts';
 import type { AdapterContext, OAuthFlow } from '../src/platform.ts';
 import { describeError } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
+import { renewing } from './token-renewal.ts';
 
 export const LINKEDIN_OAUTH_ROOT = 'https://www.linkedin.com';
 /** Renew at most this long before the access token expires (a tenth of its life when that is shorter: 6 of 60 days). */
@@ -139,9 +140,6 @@ export function linkedinOAuthFlow(defaultApiRoot: string): OAuthFlow<LinkedInOAu
   };
 }
 
-/** A renewal that failed on the way (network, 5xx): retried later. */
-export class TokenSourceError extends Error {}
-
 export interface LinkedInTokens {
   /** False for a static `auth.accessToken`: a refusal then needs a new token in the config. */
   renews: boolean;
@@ -171,18 +169,10 @@ export async function linkedinTokens(channel: LinkedInOAuthChannel, ctx: Adapter
     refresh: (refreshToken) => refreshLinkedInToken(root, app, refreshToken),
     renewAheadMs: LINKEDIN_RENEW_AHEAD_MS,
   });
-  const wrapped = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof RenewalRefusedError) throw err;
-      throw new TokenSourceError(describeError(err));
-    }
-  };
   return {
     renews: true,
-    current: () => wrapped(() => tokens.accessToken()),
-    refused: (version) => wrapped(() => tokens.refused(version)),
+    current: () => renewing(() => tokens.accessToken()),
+    refused: (version) => renewing(() => tokens.refused(version)),
     async refusal(err) {
       const stored = await credentials.read().catch(() => undefined);
       if (stored?.kind !== ACCESS_ONLY_KIND) return `LinkedIn would not renew it: ${err.message}`;

@@ -14,7 +14,8 @@ import { makeRedactor, type Redactor } from '../src/redact.ts';
 import { fetchImage } from './fetch-image.ts';
 import { editResultOf } from './edit-result.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
-import { linkedinOAuthFlow, linkedinTokens, TokenSourceError } from './linkedin-oauth.ts';
+import { linkedinOAuthFlow, linkedinTokens } from './linkedin-oauth.ts';
+import { TokenSourceError } from './token-renewal.ts';
 import { platformFetch } from './platform-fetch.ts';
 
 export const LINKEDIN_API_ROOT = 'https://api.linkedin.com';

@@ -14,6 +14,7 @@ import { shorten } from '../src/render/shorten.ts';
 import { makeRedactor } from '../src/redact.ts';
 import { describeError, retryAfterMs, wasNeverSent } from './http-errors.ts';
 import { platformFetch } from './platform-fetch.ts';
+import { renewing, TokenSourceError } from './token-renewal.ts';
 import { refreshTikTokToken, TIKTOK_RENEW_AHEAD_MS, tiktokOAuthFlow } from './tiktok-oauth.ts';
 
 export const TIKTOK_API_ROOT = 'https://open.tiktokapis.com';
@@ -218,9 +219,6 @@ export const tiktokAdapter = defineAdapter({
   },
 });
 
-/** A renewal that failed on the way (network, 5xx): retried later. */
-class TokenSourceError extends Error {}
-
 interface TokenSource {
   renews: boolean;
   current(): Promise<{ token: string; version: number }>;
@@ -247,13 +245,5 @@ async function tokenSource(
     refresh: (refreshToken) => refreshTikTokToken(root, app, refreshToken),
     renewAheadMs: TIKTOK_RENEW_AHEAD_MS,
   });
-  const wrapped = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof RenewalRefusedError) throw err;
-      throw new TokenSourceError(describeError(err));
-    }
-  };
-  return { renews: true, current: () => wrapped(() => tokens.accessToken()), refused: (version) => wrapped(() => tokens.refused(version)) };
+  return { renews: true, current: () => renewing(() => tokens.accessToken()), refused: (version) => renewing(() => tokens.refused(version)) };
 }
