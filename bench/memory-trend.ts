@@ -1,25 +1,33 @@
 /**
- * Resident memory over many poll cycles (`npm run bench -- memory-trend`): 1,000 cycles of
- * pollFeeds over the same loopback feeds, every one answered 304 after the first, on a
- * SQLite store; RSS is read after each cycle and its trend (least-squares slope over the
- * cycles after the first tenth) printed with the first and last readings. Flat is a slope
- * near 0. These are the polls the daemon makes, without its cron waits between them.
+ * Resident memory over many cycles of the daemon (`npm run bench -- memory-trend`): the real
+ * scheduler (src/scheduler/daemon.ts) with its delivery worker, heartbeat and metrics, as
+ * `herald run` wires them, over loopback feeds and dry-run channels on a SQLite store. Each
+ * feed is due again as soon as it is polled, so a cycle (every feed polled once more) takes no
+ * cron wait; every poll after the first is answered 304. RSS is read after each cycle and its
+ * trend (least-squares slope over the cycles after the first tenth) printed with the first and
+ * last readings, beside the live heap after a full collection. Flat is a slope near 0.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { pino } from 'pino';
-import { feedSchema } from '../src/config/feed-schema.ts';
+import { adapters } from '../adapters/index.ts';
+import { buildConfigSchema } from '../src/config/schema.ts';
+import { channelRuntimes } from '../src/delivery/channels.ts';
+import { HeraldMetrics } from '../src/http/metrics.ts';
 import { makeRedactor } from '../src/redact.ts';
-import { pollFeeds } from '../src/scheduler/cycle.ts';
+import { Daemon } from '../src/scheduler/daemon.ts';
+import { WorkerSession } from '../src/scheduler/worker-session.ts';
 import { SqliteStore } from '../src/store/sqlite/store.ts';
 import { startFeedServer } from './loopback.ts';
+import { PLATFORM_KEYS } from './platform-keys.ts';
 
 type Report = (name: string, value: number, unit: string, detail?: string) => void;
 
 const CYCLES = Number(process.env.HERALD_BENCH_CYCLES ?? 1_000);
 const FEEDS = 10;
+const CHANNELS = 10;
 const ITEMS_PER_FEED = 20;
 
 v8.setFlagsFromString('--expose-gc');
@@ -45,30 +53,68 @@ function slope(ys: number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
+/** The config `herald run` would load: the feeds on loopback (the first poll posts two items of each), dry-run channels of ten platforms. */
+function config(port: number) {
+  return buildConfigSchema(Object.values(adapters)).parse({
+    store: ':memory:',
+    feeds: Array.from({ length: FEEDS }, (_, i) => ({ id: `feed-${i}`, url: `http://127.0.0.1:${port}/feeds/${i}/`, backfill: 2 })),
+    channels: Object.keys(PLATFORM_KEYS)
+      .slice(0, CHANNELS)
+      .map((platform) => ({ id: `${platform}-bench`, platform, dryRun: true, ...PLATFORM_KEYS[platform] })),
+  });
+}
+
 export async function benchMemoryTrend(report: Report, tmp: string): Promise<void> {
   const server = await startFeedServer(FEEDS, ITEMS_PER_FEED, Date.now() - 60_000);
   const dir = fs.mkdtempSync(path.join(tmp, 'memory-trend-'));
   const store = SqliteStore.open(path.join(dir, 'trend.db'));
-  try {
-    const feeds = Array.from({ length: FEEDS }, (_, i) => feedSchema.parse({ id: `feed-${i}`, url: `http://127.0.0.1:${server.port}/feeds/${i}/` }));
-    const opts = { ledger: store, baseDir: dir, userAgent: 'Herald-bench', logger: pino({ level: 'silent' }), redact: makeRedactor([]) };
-    const limits = { concurrency: FEEDS, perHost: FEEDS };
-    const rssMb: number[] = [];
-    let heapAtTenth = 0;
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      await pollFeeds(feeds, [], limits, opts);
+  const logger = pino({ level: 'silent' });
+  const redact = makeRedactor([]);
+  const { feeds, channels: channelConfigs } = config(server.port);
+  const channels = channelRuntimes(channelConfigs, adapters, logger, true);
+  const metrics = new HeraldMetrics({ store, credentials: store, channelIds: channels.map((c) => c.id) });
+  const session = new WorkerSession(store, channels, { logger, redact, sendTimeoutMs: 30_000 });
+  const rssMb: number[] = [];
+  let heapAtTenth = 0;
+  let polls = 0;
+  let failed = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const daemon = new Daemon(store, session, {
+    feeds,
+    channels,
+    polling: { concurrency: FEEDS, perHost: FEEDS },
+    baseDir: dir,
+    userAgent: 'Herald-bench',
+    logger,
+    redact,
+    shutdownGraceMs: 1_000,
+    nextPollAt: (_feed, now) => now,
+    onPoll: (result) => {
+      metrics.pollFinished(result.feedId, !result.ok ? 'failed' : result.notModified ? 'not_modified' : 'changed');
+      if (!result.ok) failed++;
+      if (++polls % FEEDS !== 0) return;
       rssMb.push(process.memoryUsage.rss() / 1_048_576);
-      if (cycle === Math.floor(CYCLES / 10)) heapAtTenth = liveHeapMb();
-    }
+      if (rssMb.length === Math.floor(CYCLES / 10) + 1) heapAtTenth = liveHeapMb();
+      if (rssMb.length === CYCLES) done();
+    },
+  });
+  try {
+    await session.start();
+    daemon.start();
+    await finished;
+    await daemon.stop();
     const heapAtEnd = liveHeapMb();
+    const sent = (await store.deliveries()).filter((d) => d.state === 'sent').length;
     const steady = rssMb.slice(Math.floor(CYCLES / 10));
-    const perThousand = slope(steady) * 1_000;
     report(
-      'memory trend over poll cycles',
-      perThousand,
+      'memory trend over daemon cycles',
+      slope(steady) * 1_000,
       'MB per 1,000 cycles',
       `rss after cycle 1 ${rssMb[0]!.toFixed(1)} MB, after cycle ${Math.floor(CYCLES / 10) + 1} ${steady[0]!.toFixed(1)} MB, ` +
-        `after cycle ${CYCLES} ${rssMb[CYCLES - 1]!.toFixed(1)} MB, highest ${Math.max(...rssMb).toFixed(1)} MB; ${CYCLES} cycles × ${FEEDS} feeds, all 304 after the first; live heap after a full GC ${heapAtTenth.toFixed(1)} MB at cycle ${Math.floor(CYCLES / 10) + 1}, ${heapAtEnd.toFixed(1)} MB at the end`,
+        `after cycle ${CYCLES} ${rssMb[CYCLES - 1]!.toFixed(1)} MB, highest ${Math.max(...rssMb).toFixed(1)} MB; ` +
+        `live heap after a full GC ${heapAtTenth.toFixed(1)} MB at cycle ${Math.floor(CYCLES / 10) + 1}, ${heapAtEnd.toFixed(1)} MB at the end; ` +
+        `${CYCLES} cycles × ${FEEDS} feeds, all 304 after the first, ${CHANNELS} dry-run channels (${sent} posts)${failed > 0 ? `; ${failed} polls FAILED` : ''}`,
     );
   } finally {
     await store.close();

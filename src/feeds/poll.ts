@@ -19,7 +19,7 @@ export interface PollOptions {
   logger: Logger;
   redact: Redactor;
   now?: () => number;
-  /** The feed's next scheduled poll after a successful one (the daemon's cron); none for `once`. */
+  /** The feed's next scheduled poll after a successful one (the daemon: its cron schedule's next tick, unless given); none for `once`. */
   nextPollAt?: (feed: FeedConfig, now: number) => number | undefined;
   /** Aborts fetches under way (shutdown); an aborted poll records nothing. */
   signal?: AbortSignal;
