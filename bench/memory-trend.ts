@@ -3,9 +3,11 @@
  * scheduler (src/scheduler/daemon.ts) with its delivery worker, heartbeat and metrics, as
  * `herald run` wires them, over loopback feeds and dry-run channels on a SQLite store. Each
  * feed is due again as soon as it is polled, so a cycle (every feed polled once more) takes no
- * cron wait; every poll after the first is answered 304. RSS is read after each cycle and its
- * trend (least-squares slope over the cycles after the first tenth) printed with the first and
- * last readings, beside the live heap after a full collection. Flat is a slope near 0.
+ * cron wait; every poll after the first is answered 304. Every tenth cycle a full collection
+ * runs and RSS and the live heap are read: their trend (least-squares slope over the cycles
+ * after the first tenth) is printed with the first and last readings. Read between
+ * collections, RSS is V8's garbage piling up until its next major GC (a saw tooth whose slope
+ * says nothing of a leak): its highest reading is printed beside. Flat is a slope near 0.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +31,8 @@ const CYCLES = Number(process.env.HERALD_BENCH_CYCLES ?? 1_000);
 const FEEDS = 10;
 const CHANNELS = 10;
 const ITEMS_PER_FEED = 20;
+/** Cycles between two readings after a full collection. */
+const SAMPLE_EVERY = 10;
 
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
@@ -38,6 +42,8 @@ function liveHeapMb(): number {
   collectGarbage();
   return process.memoryUsage().heapUsed / 1_048_576;
 }
+
+const num = (value: number) => (Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2));
 
 /** Least-squares slope of `ys` against their index. */
 function slope(ys: number[]): number {
@@ -74,8 +80,9 @@ export async function benchMemoryTrend(report: Report, tmp: string): Promise<voi
   const channels = channelRuntimes(channelConfigs, adapters, logger, true);
   const metrics = new HeraldMetrics({ store, credentials: store, channelIds: channels.map((c) => c.id) });
   const session = new WorkerSession(store, channels, { logger, redact, sendTimeoutMs: 30_000 });
-  const rssMb: number[] = [];
-  let heapAtTenth = 0;
+  const samples: { cycle: number; rssMb: number; heapMb: number }[] = [];
+  let highestRssMb = 0;
+  let cycles = 0;
   let polls = 0;
   let failed = 0;
   let done!: () => void;
@@ -94,9 +101,13 @@ export async function benchMemoryTrend(report: Report, tmp: string): Promise<voi
       metrics.pollFinished(result.feedId, !result.ok ? 'failed' : result.notModified ? 'not_modified' : 'changed');
       if (!result.ok) failed++;
       if (++polls % FEEDS !== 0) return;
-      rssMb.push(process.memoryUsage.rss() / 1_048_576);
-      if (rssMb.length === Math.floor(CYCLES / 10) + 1) heapAtTenth = liveHeapMb();
-      if (rssMb.length === CYCLES) done();
+      cycles++;
+      highestRssMb = Math.max(highestRssMb, process.memoryUsage.rss() / 1_048_576);
+      if (cycles % SAMPLE_EVERY === 0 || cycles === 1) {
+        const heapMb = liveHeapMb();
+        samples.push({ cycle: cycles, rssMb: process.memoryUsage.rss() / 1_048_576, heapMb });
+      }
+      if (cycles === CYCLES) done();
     },
   });
   try {
@@ -104,17 +115,18 @@ export async function benchMemoryTrend(report: Report, tmp: string): Promise<voi
     daemon.start();
     await finished;
     await daemon.stop();
-    const heapAtEnd = liveHeapMb();
     const sent = (await store.deliveries()).filter((d) => d.state === 'sent').length;
-    const steady = rssMb.slice(Math.floor(CYCLES / 10));
+    const steady = samples.filter((x) => x.cycle > CYCLES / 10);
+    const perThousandCycles = (ys: number[]) => (slope(ys) / SAMPLE_EVERY) * 1_000;
+    const [first, from, last] = [samples[0]!, steady[0]!, samples.at(-1)!];
+    const at = (x: typeof first) => `${x.rssMb.toFixed(1)} MB after cycle ${x.cycle} (live heap ${x.heapMb.toFixed(1)} MB)`;
     report(
       'memory trend over daemon cycles',
-      slope(steady) * 1_000,
+      perThousandCycles(steady.map((x) => x.rssMb)),
       'MB per 1,000 cycles',
-      `rss after cycle 1 ${rssMb[0]!.toFixed(1)} MB, after cycle ${Math.floor(CYCLES / 10) + 1} ${steady[0]!.toFixed(1)} MB, ` +
-        `after cycle ${CYCLES} ${rssMb[CYCLES - 1]!.toFixed(1)} MB, highest ${Math.max(...rssMb).toFixed(1)} MB; ` +
-        `live heap after a full GC ${heapAtTenth.toFixed(1)} MB at cycle ${Math.floor(CYCLES / 10) + 1}, ${heapAtEnd.toFixed(1)} MB at the end; ` +
-        `${CYCLES} cycles × ${FEEDS} feeds, all 304 after the first, ${CHANNELS} dry-run channels (${sent} posts)${failed > 0 ? `; ${failed} polls FAILED` : ''}`,
+      `rss after a full GC: ${at(first)}, ${at(from)}, ${at(last)}; live heap ${num(perThousandCycles(steady.map((x) => x.heapMb)))} MB per 1,000 cycles; ` +
+        `highest rss between collections ${highestRssMb.toFixed(1)} MB; ${CYCLES} cycles × ${FEEDS} feeds, all 304 after the first, ` +
+        `${CHANNELS} dry-run channels (${sent} posts)${failed > 0 ? `; ${failed} polls FAILED` : ''}`,
     );
   } finally {
     await store.close();

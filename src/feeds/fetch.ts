@@ -100,7 +100,6 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
       };
     }
   } catch (err) {
-    controller.abort();
     if (err instanceof FeedError) throw err;
     if (timedOut) {
       throw new FeedError(
@@ -114,6 +113,9 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
     throw new FeedError(feed.id, `cannot fetch ${url} (${networkDetail(err)}); ${RETRY}, check the feed's url if this persists`);
   } finally {
     clearTimeout(timer);
+    // The response is read or cancelled by now. Aborting unhooks fetch's own listener from this
+    // signal at once; left to fetch's finalizer, each poll's signal stayed until a major GC ran it.
+    controller.abort();
     opts.signal?.removeEventListener('abort', cancel);
   }
 }
