@@ -73,21 +73,35 @@ function ensureFeeds(db: Db, feedIds: string[]): void {
   for (const id of missing) known.add(id);
 }
 
+/**
+ * Free feeds, most overdue first (never polled before all): with `dueOnly` those whose next
+ * poll time has come, read through the next-poll index, so a claim costs what it returns and
+ * not the number of feeds (a daemon claims several times a second). Rows of feeds no longer
+ * configured are passed over.
+ */
+const FREE = '(poll_worker IS NULL OR poll_lease_until < @now)';
+const NEVER_POLLED = `SELECT id FROM feeds WHERE next_poll_at IS NULL AND ${FREE}`;
+const DUE_BY_TIME = `SELECT id FROM feeds WHERE next_poll_at <= @now AND ${FREE} ORDER BY next_poll_at`;
+const ANY_BY_TIME = `SELECT id FROM feeds WHERE next_poll_at IS NOT NULL AND ${FREE} ORDER BY next_poll_at`;
+
+function* freeFeeds(db: Db, feedIds: string[], now: number, dueOnly: boolean): Generator<string> {
+  const configured = new Set(feedIds);
+  for (const sql of [NEVER_POLLED, dueOnly ? DUE_BY_TIME : ANY_BY_TIME]) {
+    for (const { id } of statement<[{ now: number }], { id: string }>(db, sql).iterate({ now })) if (configured.has(id)) yield id;
+  }
+}
+
 export function claimFeeds(db: Db, workerId: string, feedIds: string[], now: number, opts: { dueOnly: boolean; limit: number }): string[] {
   return db.transaction(() => {
     ensureFeeds(db, feedIds);
-    const ids = JSON.stringify(feedIds);
-    return statement<unknown[], { id: string }>(
-      db,
-      `UPDATE feeds SET poll_worker = @worker, poll_lease_until = @until WHERE id IN (
-         SELECT id FROM feeds WHERE id IN (SELECT value FROM json_each(@ids))
-           AND (poll_worker IS NULL OR poll_lease_until < @now)
-           AND (NOT @dueOnly OR next_poll_at IS NULL OR next_poll_at <= @now)
-         ORDER BY next_poll_at LIMIT @limit)
-       RETURNING id`,
-    )
-      .all({ worker: workerId, until: now + LEASE_MS, ids, now, dueOnly: opts.dueOnly ? 1 : 0, limit: opts.limit })
-      .map((r) => r.id);
+    const claimed: string[] = [];
+    for (const id of freeFeeds(db, feedIds, now, opts.dueOnly)) {
+      claimed.push(id);
+      if (claimed.length === opts.limit) break;
+    }
+    const claim = statement(db, 'UPDATE feeds SET poll_worker = ?, poll_lease_until = ? WHERE id = ?');
+    for (const id of claimed) claim.run(workerId, now + LEASE_MS, id);
+    return claimed;
   })();
 }
 
@@ -96,14 +110,19 @@ export function releaseFeed(db: Db, workerId: string, feedId: string): void {
 }
 
 export function nextPollAt(db: Db, feedIds: string[], now: number): number | undefined {
-  const row = statement<unknown[], { never: number; next: number | null }>(
-    db,
-    `SELECT COUNT(*) - COUNT(f.id) + SUM(f.id IS NOT NULL AND f.next_poll_at IS NULL AND (f.poll_worker IS NULL OR f.poll_lease_until < @now)) AS never,
-       MIN(CASE WHEN f.poll_worker IS NULL OR f.poll_lease_until < @now THEN f.next_poll_at END) AS next
-     FROM json_each(@ids) i LEFT JOIN feeds f ON f.id = i.value`,
-  ).get({ ids: JSON.stringify(feedIds), now })!;
-  if (row.never > 0) return undefined;
-  return row.next ?? Number.POSITIVE_INFINITY;
+  const known = ensured.get(db);
+  if (feedIds.some((id) => !known?.has(id))) {
+    // A feed without a row has never been polled.
+    const { missing } = statement<[string], { missing: number }>(db, 'SELECT COUNT(*) - COUNT(f.id) AS missing FROM json_each(?) i LEFT JOIN feeds f ON f.id = i.value').get(JSON.stringify(feedIds))!;
+    if (missing > 0) return undefined;
+  }
+  const configured = new Set(feedIds);
+  for (const sql of [NEVER_POLLED, `SELECT id, next_poll_at FROM feeds WHERE next_poll_at IS NOT NULL AND ${FREE} ORDER BY next_poll_at`]) {
+    for (const row of statement<[{ now: number }], { id: string; next_poll_at?: number }>(db, sql).iterate({ now })) {
+      if (configured.has(row.id)) return row.next_poll_at ?? undefined;
+    }
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** The only worker holds every channel. */
