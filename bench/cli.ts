@@ -134,15 +134,21 @@ export async function benchCli(report: Report, tmp: string): Promise<void> {
 
     const runs = { bareCold: [] as Run[], bareWarm: [] as Run[], cold: [] as Run[], warm: [] as Run[] };
     let notModified = 0;
+    const connections = { cold: [] as number[], warm: [] as number[] };
+    const connectionsSoFar = async () => (await serverStats(server)).connections ?? 0;
     for (let round = 0; round < ROUNDS; round++) {
       const etags = path.join(tmp, `etags-${round}.json`);
       runs.bareCold.push(await run([BARE, base, String(FEEDS), String(CONCURRENCY), 'cold', etags]));
       runs.bareWarm.push(await run([BARE, base, String(FEEDS), String(CONCURRENCY), 'warm', etags]));
       const config = onceConfig(path.join(tmp, `once-${round}`), server.port);
+      const beforeCold = await connectionsSoFar();
       runs.cold.push(await run([HERALD, 'once', '--config', config], {}, path.dirname(config)));
-      const before = (await serverStats(server)).notModified ?? 0;
+      connections.cold.push((await connectionsSoFar()) - beforeCold);
+      const before = await serverStats(server);
       runs.warm.push(await run([HERALD, 'once', '--config', config], {}, path.dirname(config)));
-      notModified += ((await serverStats(server)).notModified ?? 0) - before;
+      const after = await serverStats(server);
+      notModified += (after.notModified ?? 0) - (before.notModified ?? 0);
+      connections.warm.push((after.connections ?? 0) - (before.connections ?? 0));
     }
     const seconds = (list: Run[]) => median(list.map((r) => r.seconds));
     const setup = `${FEEDS} feeds × ${ITEMS_PER_FEED} items, ${CHANNELS} dry-run channels, concurrency ${CONCURRENCY}, process start included, median of ${ROUNDS}`;
@@ -150,14 +156,15 @@ export async function benchCli(report: Report, tmp: string): Promise<void> {
       'cli once cold vs bare fetch+rss-parser',
       seconds(runs.cold) / seconds(runs.bareCold),
       '×',
-      `target ≤ ${TARGET.once}×; herald once ${fixed(seconds(runs.cold))} s, bare loop ${fixed(seconds(runs.bareCold))} s; ${setup}`,
+      `target ≤ ${TARGET.once}×; herald once ${fixed(seconds(runs.cold))} s, bare loop ${fixed(seconds(runs.bareCold))} s; ` +
+        `${median(connections.cold)} connections for ${FEEDS} requests; ${setup}`,
     );
     report(
       'cli once warm (all 304) vs bare conditional GET',
       seconds(runs.warm) / seconds(runs.bareWarm),
       '×',
       `target ≤ ${TARGET.once}×; herald once ${fixed(seconds(runs.warm))} s, bare loop ${fixed(seconds(runs.bareWarm))} s; ` +
-        `${notModified} of ${FEEDS * ROUNDS} herald polls answered 304; ${setup}`,
+        `${notModified} of ${FEEDS * ROUNDS} herald polls answered 304, ${median(connections.warm)} connections for ${FEEDS} requests; ${setup}`,
     );
     const peak = Math.max(...runs.cold.map((r) => r.rssMb), ...runs.warm.map((r) => r.rssMb));
     report(

@@ -4,7 +4,7 @@
  * ETag and Last-Modified, and answers 304 to a matching If-None-Match.
  *
  * argv: count itemsPerFeed newestMs. Talks to its parent over IPC: sends
- * { kind: 'listening', port, bytes } once ready; answers 'stats' with the response counts.
+ * { kind: 'listening', port, bytes } once ready; answers 'stats' with the response and connection counts.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,7 @@ import { outletFeedXml } from './outlet.ts';
 const [count, itemsPerFeed, newest] = process.argv.slice(2).map(Number) as [number, number, number];
 const bodies = Array.from({ length: count }, (_, i) => Buffer.from(outletFeedXml(i, itemsPerFeed, newest)));
 const lastModified = new Date(newest).toUTCString();
-const served = { full: 0, notModified: 0, notFound: 0 };
+const served = { full: 0, notModified: 0, notFound: 0, connections: 0 };
 
 const server = http.createServer((req, res) => {
   const match = /^\/feeds\/(\d+)\/$/.exec(req.url ?? '');
@@ -38,6 +38,9 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'application/rss+xml; charset=UTF-8', 'content-length': body.length, ...validators });
   res.end(body);
 });
+
+// Counted to show whether clients reuse their keep-alive connections.
+server.on('connection', () => served.connections++);
 
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

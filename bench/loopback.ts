@@ -10,6 +10,8 @@ export interface ServerMessage {
   full?: number;
   notModified?: number;
   notFound?: number;
+  /** TCP connections accepted. */
+  connections?: number;
 }
 
 export interface FeedServer {

@@ -289,7 +289,8 @@ function feedArticles(feeds: FeedConfig[], items: number): Article[][] {
 function ingest(db: Db, feed: FeedConfig, articles: Article[], channelIds: string[], cache: HttpCache, at: number): void {
   const known = ledger.knownArticles(db, feed.id, articles);
   const firstPoll = ledger.feedState(db, feed.id).firstPolledAt === undefined;
-  ledger.record(db, planIngest({ feed, articles, known, firstPoll, channelIds, cache, now: at }).plan);
+  const listed = articles.map((article) => ({ ...article, article: () => article }));
+  ledger.record(db, planIngest({ feed, articles: listed, known, firstPoll, channelIds, cache, now: at }).plan);
 }
 
 const nextDue = (db: Db, channelId: string, at: number) => outbox.channelQueue(db, channelId, at, at).next;

@@ -20,3 +20,6 @@ export interface Article {
   /** What the image shows, for people who cannot see it (from the feed; never a credit). */
   imageAlt?: string;
 }
+
+/** What identifies, names and orders an article: enough to tell whether it is new and whether a poll posts it. */
+export type ArticleIdentity = Pick<Article, 'id' | 'feedId' | 'link' | 'linkKey' | 'title' | 'publishedAt'>;

@@ -36,6 +36,8 @@ const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
 const RETRY = 'Herald will retry at the next poll';
+/** The reason a finished fetch's signal is aborted with (without one, each abort builds a DOMException). */
+const FINISHED = new Error('the response was read');
 
 export function fetchFeed(feed: FeedConfig, cache: HttpCache, opts: FetchOptions): Promise<FetchResult> {
   if (/^https?:\/\//i.test(feed.url)) return fetchHttp(feed, cache, opts);
@@ -100,7 +102,6 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
       };
     }
   } catch (err) {
-    controller.abort();
     if (err instanceof FeedError) throw err;
     if (timedOut) {
       throw new FeedError(
@@ -114,6 +115,9 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
     throw new FeedError(feed.id, `cannot fetch ${url} (${networkDetail(err)}); ${RETRY}, check the feed's url if this persists`);
   } finally {
     clearTimeout(timer);
+    // The response is read or cancelled by now. Aborting unhooks fetch's own listener from this
+    // signal at once; left to fetch's finalizer, each poll's signal stayed until a major GC ran it.
+    controller.abort(FINISHED);
     opts.signal?.removeEventListener('abort', cancel);
   }
 }

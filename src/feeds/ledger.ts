@@ -1,4 +1,4 @@
-import type { Article } from '../article.ts';
+import type { Article, ArticleIdentity } from '../article.ts';
 import type { ArticleCorrection } from './corrections.ts';
 import type { HttpCache } from './fetch.ts';
 
@@ -35,8 +35,8 @@ export interface IngestPlan {
   now: number;
   cache: HttpCache;
   nextPollAt?: number;
-  /** New articles recorded as seen, never posted (too old, beyond the first poll's backfill). */
-  seen: Article[];
+  /** New articles recorded as seen, never posted (too old, beyond the first poll's backfill): their identity is all that is kept. */
+  seen: ArticleIdentity[];
   /** New articles with a delivery per channel. A channel that already has a post of the same link gets none. */
   deliver: { article: Article; contentHash?: string; deliveries: PlannedDelivery[] }[];
   /** Known articles that changed: their new data and version, and an edit of each post made of them. */

@@ -3,7 +3,7 @@
  * are expected, whitespace around values, relative links), so every field is read as
  * `unknown` and checked.
  */
-import type { Article } from '../article.ts';
+import type { Article, ArticleIdentity } from '../article.ts';
 import { articleLink } from './article-link.ts';
 import { leadOf } from './lead.ts';
 import { normalizeLink } from './link.ts';
@@ -51,28 +51,54 @@ export interface FeedContext {
   base?: string;
 }
 
-/** The Article, or undefined when the item has no usable title or link. */
-export function normalizeItem(item: RawItem, context: FeedContext): Article | undefined {
+/**
+ * A feed item as listed: its identity, read at once, and the whole Article (lead, image,
+ * categories, author: most of the cost of reading an item), read when first asked for.
+ */
+export interface ListedArticle extends ArticleIdentity {
+  article(): Article;
+}
+
+/** The listed item, or undefined when it has no usable title or link. */
+export function listItem(item: RawItem, context: FeedContext): ListedArticle | undefined {
   const titleSource = textOf(item.title);
   const title = titleSource === undefined ? '' : text(titleSource);
   if (!title) return undefined;
   const guid = textOf(item.guid)?.trim() || textOf(item.id)?.trim() || undefined;
   const link = linkOf(item, guid, context.base);
   if (!link) return undefined;
+  const publishedAt = firstFound([item.pubDate, item.date, item.isoDate].map(textOf), isoDate);
+  const identity: ArticleIdentity = {
+    id: guid ?? link.key,
+    feedId: context.feedId,
+    link: link.absolute,
+    linkKey: link.key,
+    title,
+    ...(publishedAt ? { publishedAt } : {}),
+  };
+  let article: Article | undefined;
+  return { ...identity, article: () => (article ??= readArticle(item, identity)) };
+}
 
+/** The Article, or undefined when the item has no usable title or link. */
+export function normalizeItem(item: RawItem, context: FeedContext): Article | undefined {
+  return listItem(item, context)?.article();
+}
+
+function readArticle(item: RawItem, identity: ArticleIdentity): Article {
+  const { title, publishedAt } = identity;
   const html = [item['content:encoded'], item.content, item.summary].map((value) => {
     const source = textOf(value);
     return source === undefined ? undefined : unescapedMarkup(source);
   });
   const author = firstFound([item.creator, item.author].map(textOf), text);
-  const publishedAt = firstFound([item.pubDate, item.date, item.isoDate].map(textOf), isoDate);
-  const image = imageOf(item, html, link.absolute);
+  const image = imageOf(item, html, identity.link);
   const imageAlt = image && imageAltOf(image, title);
   return {
-    id: guid ?? link.key,
-    feedId: context.feedId,
-    link: link.absolute,
-    linkKey: link.key,
+    id: identity.id,
+    feedId: identity.feedId,
+    link: identity.link,
+    linkKey: identity.linkKey,
     title,
     summary: leadOf({ title, html, ...mediaDescriptionOf(item) }),
     categories: categoriesOf(item),

@@ -7,7 +7,7 @@ import type { Article } from '../article.ts';
 import { FeedError } from '../errors.ts';
 import { collapseWhitespace, plainText } from './html-text.ts';
 import { normalizeLink } from './link.ts';
-import { normalizeItem, whySkipped, type RawItem, type SkipReason } from './normalize.ts';
+import { listItem, whySkipped, type ListedArticle, type RawItem, type SkipReason } from './normalize.ts';
 import { repairXml } from './xml-repair.ts';
 
 export interface ParsedFeed {
@@ -15,6 +15,11 @@ export interface ParsedFeed {
   articles: Article[];
   /** Items that are not articles Herald can post, and why. (An item repeating an earlier one's id is the same article, not skipped.) */
   skipped: SkippedItem[];
+}
+
+/** A feed as listed: each article's identity read, the rest of it read when asked for (see ListedArticle). */
+export interface ListedFeed extends Omit<ParsedFeed, 'articles'> {
+  articles: ListedArticle[];
 }
 
 export interface SkippedItem {
@@ -30,6 +35,11 @@ interface RawFeed {
 }
 
 export async function parseFeed(text: string, feed: { id: string; url: string }): Promise<ParsedFeed> {
+  const listed = await listFeed(text, feed);
+  return { ...listed, articles: listed.articles.map((a) => a.article()) };
+}
+
+export async function listFeed(text: string, feed: { id: string; url: string }): Promise<ListedFeed> {
   const xml = repairXml(text);
   const notAFeed = whyNotXml(xml);
   if (notAFeed) {
@@ -45,13 +55,13 @@ export async function parseFeed(text: string, feed: { id: string; url: string })
   const base = [feed.url, typeof raw.link === 'string' ? raw.link : undefined]
     .map((candidate) => (candidate === undefined ? undefined : normalizeLink(candidate)?.absolute))
     .find((candidate) => candidate !== undefined);
-  const articles: Article[] = [];
+  const articles: ListedArticle[] = [];
   const skipped: SkippedItem[] = [];
   const seen = new Set<string>();
   const items = Array.isArray(raw.items) ? (raw.items as RawItem[]) : [];
   const context = { feedId: feed.id, base };
   for (const item of items) {
-    const article = normalizeItem(item, context);
+    const article = listItem(item, context);
     if (!article) {
       skipped.push(describeSkipped(item, whySkipped(item, context)));
       continue;

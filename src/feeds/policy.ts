@@ -1,9 +1,10 @@
-import type { Article } from '../article.ts';
+import type { Article, ArticleIdentity } from '../article.ts';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { findCorrections, type CorrectableChannel } from './corrections.ts';
 import type { HttpCache } from './fetch.ts';
 import type { FilterRule } from './filter.ts';
 import type { IngestPlan, KnownArticle, PlannedDelivery } from './ledger.ts';
+import type { ListedArticle } from './normalize.ts';
 import { contentHash } from './versions.ts';
 import type { EditCapability } from '../platform.ts';
 
@@ -13,24 +14,24 @@ export type ChannelControls = (channelId: string, article: Article) => { filtere
 /** How a channel takes a correction: its `corrections` setting, platform and review, and whether the platform can edit. */
 export type ChannelEditing = (channelId: string) => { channel: CorrectableChannel; canEdit: EditCapability | undefined } | undefined;
 
-export interface PolicyInput {
+export interface PolicyInput<A extends Pick<Article, 'publishedAt'>> {
   feed: FeedConfig;
   /** Articles of this poll not seen before, in feed order (newest first, as feeds list them). */
-  fresh: Article[];
+  fresh: A[];
   /** How many items the feed listed in this poll. */
   feedSize: number;
   firstPoll: boolean;
   now: number;
 }
 
-export interface PolicyDecision {
+export interface PolicyDecision<A> {
   /** To deliver, oldest first. */
-  post: Article[];
+  post: A[];
   /** Flood: recorded with held deliveries, for the operator to release or skip. */
-  held: Article[];
+  held: A[];
   /** Recorded as seen, never posted. */
-  tooOld: Article[];
-  beyondBackfill: Article[];
+  tooOld: A[];
+  beyondBackfill: A[];
 }
 
 /** Fewer new items than this never count as a flood by the half-the-feed rule. */
@@ -41,7 +42,7 @@ const MIN_FLOOD_BY_SHARE = 3;
  * `floodThreshold`, or more than half the feed (a site migration that changed every link),
  * are held instead of posted. Items older than `maxAgeHours` are never posted.
  */
-export function applyPolicy({ feed, fresh, feedSize, firstPoll, now }: PolicyInput): PolicyDecision {
+export function applyPolicy<A extends Pick<Article, 'publishedAt'>>({ feed, fresh, feedSize, firstPoll, now }: PolicyInput<A>): PolicyDecision<A> {
   const oldest = now - feed.maxAgeHours * 3_600_000;
   const byAge = fresh.map((article, position) => ({ article, position, time: timeOf(article) }));
   const tooOld = byAge.filter((a) => a.time !== undefined && a.time < oldest).map((a) => a.article);
@@ -50,7 +51,7 @@ export function applyPolicy({ feed, fresh, feedSize, firstPoll, now }: PolicyInp
     // newest first: by date where both have one, else by feed position
     .sort((a, b) => (a.time !== undefined && b.time !== undefined && a.time !== b.time ? b.time - a.time : a.position - b.position));
 
-  const decision: PolicyDecision = { post: [], held: [], tooOld, beyondBackfill: [] };
+  const decision: PolicyDecision<A> = { post: [], held: [], tooOld, beyondBackfill: [] };
   if (firstPoll) {
     decision.post = recent.slice(0, feed.backfill).map((a) => a.article).reverse();
     decision.beyondBackfill = recent.slice(feed.backfill).map((a) => a.article);
@@ -63,7 +64,7 @@ export function applyPolicy({ feed, fresh, feedSize, firstPoll, now }: PolicyInp
   return decision;
 }
 
-function timeOf(article: Article): number | undefined {
+function timeOf(article: Pick<Article, 'publishedAt'>): number | undefined {
   if (!article.publishedAt) return undefined;
   const t = Date.parse(article.publishedAt);
   return Number.isNaN(t) ? undefined : t;
@@ -86,8 +87,8 @@ export interface IngestReport {
 
 export interface PollInput {
   feed: FeedConfig;
-  /** Everything the feed lists now, in feed order. */
-  articles: Article[];
+  /** Everything the feed lists now, in feed order. Only the articles recorded in full are read whole. */
+  articles: ListedArticle[];
   /** What the store already has of them. */
   known: KnownArticle[];
   firstPoll: boolean;
@@ -120,7 +121,8 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     return !knownIds.has(a.id) && !knownLinks.has(a.linkKey);
   });
   const decision = applyPolicy({ feed, fresh, feedSize: articles.length, firstPoll, now });
-  const corrections = findCorrections(articles, known, channelIds.flatMap((channelId) => input.editing?.(channelId) ?? []));
+  const listedBefore = articles.filter((a) => knownIds.has(a.id) || knownLinks.has(a.linkKey)).map((a) => a.article());
+  const corrections = findCorrections(listedBefore, known, channelIds.flatMap((channelId) => input.editing?.(channelId) ?? []));
   let filtered = 0;
   const deliveries = (article: Article, state: 'pending' | 'held'): PlannedDelivery[] =>
     channelIds.flatMap((channelId) => {
@@ -131,15 +133,16 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
       }
       return [{ channelId, state: state === 'pending' && c?.review ? 'review' : state, priority: c?.priority ?? 0 }];
     });
+  const delivered = (article: Article, state: 'pending' | 'held') => ({ article, contentHash: contentHash(article), deliveries: deliveries(article, state) });
   const plan: IngestPlan = {
     feedId: feed.id,
     now,
     cache: input.cache,
     nextPollAt: input.nextPollAt,
-    seen: [...decision.tooOld, ...decision.beyondBackfill],
+    seen: [...decision.tooOld, ...decision.beyondBackfill].map(identityOf),
     deliver: [
-      ...decision.post.map((article) => ({ article, contentHash: contentHash(article), deliveries: deliveries(article, 'pending') })),
-      ...decision.held.map((article) => ({ article, contentHash: contentHash(article), deliveries: deliveries(article, 'held') })),
+      ...decision.post.map((listed) => delivered(listed.article(), 'pending')),
+      ...decision.held.map((listed) => delivered(listed.article(), 'held')),
     ],
     corrections,
   };
@@ -156,4 +159,8 @@ export function planIngest(input: PollInput): { plan: IngestPlan; report: Ingest
     corrected: corrections.filter((c) => c.edits.length > 0).length,
   };
   return { plan, report };
+}
+
+function identityOf({ id, feedId, link, linkKey, title, publishedAt }: ArticleIdentity): ArticleIdentity {
+  return { id, feedId, link, linkKey, title, ...(publishedAt ? { publishedAt } : {}) };
 }

@@ -5,7 +5,7 @@ import { FeedError } from '../errors.ts';
 import type { Redactor } from '../redact.ts';
 import { fetchFeed } from './fetch.ts';
 import type { FeedLedger } from './ledger.ts';
-import { parseFeed, type SkippedItem } from './parse.ts';
+import { listFeed, type SkippedItem } from './parse.ts';
 import { planIngest, type ChannelControls, type ChannelEditing, type IngestReport } from './policy.ts';
 
 export type PollResult =
@@ -19,7 +19,7 @@ export interface PollOptions {
   logger: Logger;
   redact: Redactor;
   now?: () => number;
-  /** The feed's next scheduled poll after a successful one (the daemon's cron); none for `once`. */
+  /** The feed's next scheduled poll after a successful one (the daemon: its cron schedule's next tick, unless given); none for `once`. */
   nextPollAt?: (feed: FeedConfig, now: number) => number | undefined;
   /** Aborts fetches under way (shutdown); an aborted poll records nothing. */
   signal?: AbortSignal;
@@ -35,7 +35,7 @@ const FEED_BACKOFF_CAP_MS = 3_600_000;
 
 /**
  * Polls one feed: fetch (conditional GET), parse, look up what the store knows, decide with
- * the pure policy, and record the decided plan in one call. Any failure is that feed's alone:
+ * the pure policy, and record the decided plan in one call. A 304 is recorded and nothing more. Any failure is that feed's alone:
  * it is recorded with a backoff and returned, never thrown.
  */
 export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: PollOptions): Promise<PollResult> {
@@ -56,15 +56,17 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       return { feedId: feed.id, ok: true, notModified: true, skipped: [] };
     }
     await turnOfItsOwn();
-    const parsed = await parseFeed(fetched.text, { id: feed.id, url: fetched.url });
-    const known = await ledger.knownArticles(feed.id, parsed.articles);
+    const parsed = await listFeed(fetched.text, { id: feed.id, url: fetched.url });
+    const firstPoll = state.firstPolledAt === undefined;
+    // A feed's articles are recorded in the transaction that ends its first poll: before it, none is known.
+    const known = firstPoll ? [] : await ledger.knownArticles(feed.id, parsed.articles);
     await turnOfItsOwn();
     const at = now();
     const { plan, report } = planIngest({
       feed,
       articles: parsed.articles,
       known,
-      firstPoll: state.firstPolledAt === undefined,
+      firstPoll,
       channelIds,
       controls: opts.controls,
       editing: opts.editing,

@@ -22,7 +22,6 @@ const ATOM_DATE = /<(published|updated)(?:\s[^>]*)?>([^<]*)<\/\1>/g;
 
 /** What needsRepair looks for, each found far faster than by the repairing expressions above. */
 const FORBIDDEN_CONTROL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-const SURROGATE_PAIR_OR_LONE = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
 const CDATA_OR_COMMENT_OPENING = /<!\[CDATA\[|<!--/g;
 const AMPERSAND_TO_REPAIR = /&(?!(?:#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);)/;
 
@@ -39,7 +38,7 @@ export function repairXml(text: string): string {
 /** Whether repairXml would change the text at all: most feeds need nothing repaired. */
 function needsRepair(text: string): boolean {
   if (LEADING_SPACE.test(text) || FORBIDDEN_CONTROL_CHAR.test(text)) return true;
-  for (const [units] of text.matchAll(SURROGATE_PAIR_OR_LONE)) if (units.length === 1) return true;
+  if (hasLoneSurrogate(text)) return true;
   let partStart = 0;
   while (partStart < text.length) {
     CDATA_OR_COMMENT_OPENING.lastIndex = partStart;
@@ -52,6 +51,11 @@ function needsRepair(text: string): boolean {
     partStart = end < 0 ? text.length : end + closing.length;
   }
   return false;
+}
+
+/** String.prototype.isWellFormed (Node 20; typed from ES2024 on), which finds a lone surrogate in a native scan. */
+function hasLoneSurrogate(text: string): boolean {
+  return !(text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 function hasInvalidAtomDate(part: string): boolean {

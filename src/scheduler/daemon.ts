@@ -9,7 +9,7 @@ import { PollQueue } from './poll-queue.ts';
 import { nextTick } from './schedule.ts';
 import type { WorkerSession } from './worker-session.ts';
 
-export interface DaemonOptions extends Omit<PollOptions, 'ledger' | 'nextPollAt' | 'signal'> {
+export interface DaemonOptions extends Omit<PollOptions, 'ledger' | 'signal'> {
   feeds: FeedConfig[];
   channels: ChannelRuntime[];
   polling: PollingConfig;
@@ -128,7 +128,7 @@ export class Daemon {
       editing: this.editing,
       ledger: this.store,
       signal: this.aborter.signal,
-      nextPollAt: (f) => nextTick(f.schedule),
+      nextPollAt: this.opts.nextPollAt ?? ((f) => nextTick(f.schedule)),
     })
       .then((result) => {
         if (!this.aborter.signal.aborted) this.opts.onPoll?.(result);

@@ -17,7 +17,7 @@ import { planIngest } from '../../src/feeds/policy.ts';
 import { makeRedactor } from '../../src/redact.ts';
 import { startTelegramFake, telegramError, type TelegramFake } from '../fakes/telegram-api.ts';
 import { article, feed } from '../helpers/articles.ts';
-import { memoryStore } from '../helpers/store.ts';
+import { listed, memoryStore } from '../helpers/store.ts';
 
 const BOT_TOKEN = '123456789:edit-faults-bot-token';
 /** A Wednesday, 10:00 UTC. */
@@ -67,7 +67,7 @@ async function rig(extra: Record<string, unknown> = {}) {
     const state = await store.feedState(f.id);
     const known = await store.knownArticles(f.id, [version]);
     const firstPoll = state.firstPolledAt === undefined;
-    const { plan } = planIngest({ feed: f, articles: [version], known, firstPoll, channelIds: ['tg'], editing: channelEditing(channels), cache: {}, now: clock.now });
+    const { plan } = planIngest({ feed: f, articles: listed([version]), known, firstPoll, channelIds: ['tg'], editing: channelEditing(channels), cache: {}, now: clock.now });
     await store.record(plan);
   }
   const edits = async () => (await store.deliveries({ channelId: 'tg' })).filter((d) => d.kind === 'edit');

@@ -6,6 +6,7 @@ import { planIngest } from '../../src/feeds/policy.ts';
 import { contentHash } from '../../src/feeds/versions.ts';
 import { dialogueArticle } from '../helpers/adapter-test.ts';
 import { feed as feedConfig } from '../helpers/articles.ts';
+import { listed } from '../helpers/store.ts';
 
 const channelOn = (platform: string, extra: { corrections?: 'edit' | 'ignore'; review?: boolean } = {}) => ({
   id: `${platform}-main`,
@@ -105,7 +106,7 @@ describe('planIngest', () => {
   const editing = () => ({ channel: channelOn('telegram'), canEdit: adapters.telegram!.edit });
   const input = (articles: (typeof story)[], known: KnownArticle[]) => ({
     feed: feedConfig({ backfill: 5 }),
-    articles,
+    articles: listed(articles),
     known,
     firstPoll: known.length === 0,
     channelIds: ['telegram-main'],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { Article } from '../../article.ts';
+import type { Article, ArticleIdentity } from '../../article.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import type { PgDb } from './db.ts';
 import { feedFromRow, type FeedRow } from '../rows.ts';
@@ -25,13 +25,13 @@ export async function knownArticles(db: PgDb, feedId: string, articles: Pick<Art
   return rows.map((r) => ({ pk: r.pk, id: r.guid, linkKey: r.link_key, contentHash: r.content_hash ?? undefined }));
 }
 
-function publishedAt(article: Article): number | null {
+function publishedAt(article: ArticleIdentity): number | null {
   const t = article.publishedAt ? Date.parse(article.publishedAt) : NaN;
   return Number.isNaN(t) ? null : t;
 }
 
 /** Inserts new articles in one statement; returns pk and queue order of those inserted, by guid. */
-async function insertArticles(client: pg.PoolClient, feedId: string, articles: { article: Article; contentHash?: string }[], now: number) {
+async function insertArticles(client: pg.PoolClient, feedId: string, articles: { article: ArticleIdentity; contentHash?: string }[], now: number) {
   const inserted = new Map<string, { pk: number; orderAt: number }>();
   if (articles.length === 0) return inserted;
   const { rows } = await client.query<{ pk: number; guid: string; order_at: number }>(
@@ -71,6 +71,9 @@ const FEED_SUCCESS = `
  */
 export function record(db: PgDb, plan: IngestPlan): Promise<void> {
   return db.tx(async (client) => {
+    // As on SQLite (unsyncedTransaction): poll bookkeeping commits without waiting for the WAL
+    // flush; the flush of the claim that precedes any send covers it.
+    await client.query('SET LOCAL synchronous_commit = off');
     const all = [...plan.seen.map((article) => ({ article })), ...plan.deliver];
     const inserted = await insertArticles(client, plan.feedId, all, plan.now);
     const rows: { pk: number; channelId: string; linkKey: string; state: string; priority: number; orderAt: number }[] = [];

@@ -28,6 +28,24 @@ export function statement<Params extends unknown[] | object = unknown[], Row = u
   return prepared as Statement<Params, Row>;
 }
 
+/**
+ * Runs `fn` in one transaction whose commit does not wait for the disk (synchronous=NORMAL):
+ * for feed poll bookkeeping, which would otherwise pay a disk flush per feed. A crashed process
+ * loses none of it (the WAL holds every commit); a power cut may lose the newest such commits,
+ * each whole, a feed's HTTP state with its articles, so the next poll finds them again. None of
+ * it can be sent before it is on disk: a send is claimed at FULL, whose flush takes every
+ * earlier commit in the log with it.
+ */
+export function unsyncedTransaction<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  statement(db, 'PRAGMA synchronous = NORMAL').run();
+  try {
+    return db.transaction(fn)();
+  } finally {
+    statement(db, 'PRAGMA synchronous = FULL').run();
+  }
+}
+
 export interface OpenOptions {
   /** Read-only commands: a store that does not exist is an error, not a new empty one. */
   mustExist?: boolean;

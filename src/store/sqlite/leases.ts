@@ -2,7 +2,7 @@ import os from 'node:os';
 import { UserError } from '../../errors.ts';
 import { LEASE_MS, type WorkerIdentity, type WorkerInfo } from '../../scheduler/leases.ts';
 import { INTERRUPTED_DETAIL } from '../rows.ts';
-import { statement, type Db } from './db.ts';
+import { statement, unsyncedTransaction, type Db } from './db.ts';
 
 function isAlive(pid: number): boolean {
   try {
@@ -61,49 +61,77 @@ export function unregister(db: Db, workerId: string): void {
   })();
 }
 
-/** Feed ids this process has made sure have a row, per store: a daemon asks for the same thousands again and again. */
-const ensured = new WeakMap<Db, Set<string>>();
+/**
+ * Lists of feed ids this process has made sure have a row, per store, and each list as a set:
+ * a daemon passes its own list of thousands several times a second.
+ */
+const ensured = new WeakMap<Db, WeakSet<string[]>>();
+const asSets = new WeakMap<string[], Set<string>>();
 
 function ensureFeeds(db: Db, feedIds: string[]): void {
-  let known = ensured.get(db);
-  if (!known) ensured.set(db, (known = new Set()));
-  const missing = feedIds.filter((id) => !known.has(id));
-  if (missing.length === 0) return;
-  statement(db, 'INSERT INTO feeds (id) SELECT value FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING').run(JSON.stringify(missing));
-  for (const id of missing) known.add(id);
+  let lists = ensured.get(db);
+  if (!lists) ensured.set(db, (lists = new WeakSet()));
+  if (lists.has(feedIds)) return;
+  statement(db, 'INSERT INTO feeds (id) SELECT value FROM json_each(?) WHERE true ON CONFLICT (id) DO NOTHING').run(JSON.stringify(feedIds));
+  lists.add(feedIds);
 }
 
+function asSet(feedIds: string[]): Set<string> {
+  let set = asSets.get(feedIds);
+  if (!set) asSets.set(feedIds, (set = new Set(feedIds)));
+  return set;
+}
+
+/**
+ * Free feeds, most overdue first (never polled before all): with `dueOnly` those whose next
+ * poll time has come, read through the next-poll index, so a claim costs what it returns and
+ * not the number of feeds (a daemon claims several times a second). Rows of feeds no longer
+ * configured are passed over.
+ */
+const FREE = '(poll_worker IS NULL OR poll_lease_until < @now)';
+const NEVER_POLLED = `SELECT id FROM feeds WHERE next_poll_at IS NULL AND ${FREE}`;
+const DUE_BY_TIME = `SELECT id FROM feeds WHERE next_poll_at <= @now AND ${FREE} ORDER BY next_poll_at`;
+const ANY_BY_TIME = `SELECT id FROM feeds WHERE next_poll_at IS NOT NULL AND ${FREE} ORDER BY next_poll_at`;
+
+function* freeFeeds(db: Db, feedIds: string[], now: number, dueOnly: boolean): Generator<string> {
+  const configured = asSet(feedIds);
+  for (const sql of [NEVER_POLLED, dueOnly ? DUE_BY_TIME : ANY_BY_TIME]) {
+    for (const { id } of statement<[{ now: number }], { id: string }>(db, sql).iterate({ now })) if (configured.has(id)) yield id;
+  }
+}
+
+/** A feed's lease needs no disk flush: a worker starting on a SQLite store clears every lease (see register). */
 export function claimFeeds(db: Db, workerId: string, feedIds: string[], now: number, opts: { dueOnly: boolean; limit: number }): string[] {
-  return db.transaction(() => {
+  return unsyncedTransaction(db, () => {
     ensureFeeds(db, feedIds);
-    const ids = JSON.stringify(feedIds);
-    return statement<unknown[], { id: string }>(
-      db,
-      `UPDATE feeds SET poll_worker = @worker, poll_lease_until = @until WHERE id IN (
-         SELECT id FROM feeds WHERE id IN (SELECT value FROM json_each(@ids))
-           AND (poll_worker IS NULL OR poll_lease_until < @now)
-           AND (NOT @dueOnly OR next_poll_at IS NULL OR next_poll_at <= @now)
-         ORDER BY next_poll_at LIMIT @limit)
-       RETURNING id`,
-    )
-      .all({ worker: workerId, until: now + LEASE_MS, ids, now, dueOnly: opts.dueOnly ? 1 : 0, limit: opts.limit })
-      .map((r) => r.id);
-  })();
+    const claimed: string[] = [];
+    for (const id of freeFeeds(db, feedIds, now, opts.dueOnly)) {
+      claimed.push(id);
+      if (claimed.length === opts.limit) break;
+    }
+    const claim = statement(db, 'UPDATE feeds SET poll_worker = ?, poll_lease_until = ? WHERE id = ?');
+    for (const id of claimed) claim.run(workerId, now + LEASE_MS, id);
+    return claimed;
+  });
 }
 
 export function releaseFeed(db: Db, workerId: string, feedId: string): void {
-  statement(db, 'UPDATE feeds SET poll_worker = NULL, poll_lease_until = NULL WHERE id = ? AND poll_worker = ?').run(feedId, workerId);
+  unsyncedTransaction(db, () => statement(db, 'UPDATE feeds SET poll_worker = NULL, poll_lease_until = NULL WHERE id = ? AND poll_worker = ?').run(feedId, workerId));
 }
 
 export function nextPollAt(db: Db, feedIds: string[], now: number): number | undefined {
-  const row = statement<unknown[], { never: number; next: number | null }>(
-    db,
-    `SELECT COUNT(*) - COUNT(f.id) + SUM(f.id IS NOT NULL AND f.next_poll_at IS NULL AND (f.poll_worker IS NULL OR f.poll_lease_until < @now)) AS never,
-       MIN(CASE WHEN f.poll_worker IS NULL OR f.poll_lease_until < @now THEN f.next_poll_at END) AS next
-     FROM json_each(@ids) i LEFT JOIN feeds f ON f.id = i.value`,
-  ).get({ ids: JSON.stringify(feedIds), now })!;
-  if (row.never > 0) return undefined;
-  return row.next ?? Number.POSITIVE_INFINITY;
+  if (!ensured.get(db)?.has(feedIds)) {
+    // A feed without a row has never been polled.
+    const { missing } = statement<[string], { missing: number }>(db, 'SELECT COUNT(*) - COUNT(f.id) AS missing FROM json_each(?) i LEFT JOIN feeds f ON f.id = i.value').get(JSON.stringify(feedIds))!;
+    if (missing > 0) return undefined;
+  }
+  const configured = asSet(feedIds);
+  for (const sql of [NEVER_POLLED, `SELECT id, next_poll_at FROM feeds WHERE next_poll_at IS NOT NULL AND ${FREE} ORDER BY next_poll_at`]) {
+    for (const row of statement<[{ now: number }], { id: string; next_poll_at?: number }>(db, sql).iterate({ now })) {
+      if (configured.has(row.id)) return row.next_poll_at ?? undefined;
+    }
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** The only worker holds every channel. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Article } from '../../article.ts';
+import type { Article, ArticleIdentity } from '../../article.ts';
 import type { FeedState, IngestPlan, KnownArticle } from '../../feeds/ledger.ts';
 import { feedFromRow, type FeedRow } from '../rows.ts';
 import { recordCorrections } from './corrections.ts';
-import { statement, type Db } from './db.ts';
+import { statement, unsyncedTransaction, type Db } from './db.ts';
 
 export function feedState(db: Db, id: string): FeedState {
   const row = statement<[string], FeedRow>(db, 'SELECT * FROM feeds WHERE id = ?').get(id);
@@ -50,7 +50,7 @@ export function record(db: Db, plan: IngestPlan): void {
      VALUES ('post', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel_id, link_key) WHERE kind = 'post' DO NOTHING`,
   );
   const { feedId, now } = plan;
-  const recordArticle = (article: Article, contentHash?: string) =>
+  const recordArticle = (article: ArticleIdentity, contentHash?: string) =>
     insertArticle.get(
       feedId,
       article.id,
@@ -61,7 +61,7 @@ export function record(db: Db, plan: IngestPlan): void {
       JSON.stringify(article),
       contentHash ?? null,
     );
-  db.transaction(() => {
+  unsyncedTransaction(db, () => {
     for (const article of plan.seen) recordArticle(article);
     for (const { article, contentHash, deliveries } of plan.deliver) {
       const recorded = recordArticle(article, contentHash);
@@ -72,7 +72,7 @@ export function record(db: Db, plan: IngestPlan): void {
     }
     recordCorrections(db, plan.corrections ?? [], now);
     recordSuccess(db, feedId, plan.cache, now, plan.nextPollAt);
-  })();
+  });
 }
 
 function recordSuccess(db: Db, id: string, cache: IngestPlan['cache'] | undefined, now: number, nextPollAt: number | undefined): void {
@@ -94,8 +94,8 @@ const unchangedPolls = new WeakMap<Db, { polls: Map<string, { now: number; next?
 
 /**
  * A poll that found the feed unchanged (HTTP 304). Such polls ending in the same turn of the
- * event loop are written in one transaction on the next turn (one disk flush for all of them);
- * the promise resolves once this one is on disk.
+ * event loop are written in one transaction on the next turn; the promise resolves once this
+ * one is committed.
  */
 export function recordUnchanged(db: Db, id: string, now: number, nextPollAt: number | undefined): Promise<void> {
   let batch = unchangedPolls.get(db);
@@ -105,7 +105,7 @@ export function recordUnchanged(db: Db, id: string, now: number, nextPollAt: num
       setImmediate(() => {
         unchangedPolls.delete(db);
         try {
-          db.transaction(() => polls.forEach((p, feedId) => recordSuccess(db, feedId, undefined, p.now, p.next)))();
+          unsyncedTransaction(db, () => polls.forEach((p, feedId) => recordSuccess(db, feedId, undefined, p.now, p.next)));
           resolve();
         } catch (err) {
           reject(err as Error);
@@ -120,12 +120,12 @@ export function recordUnchanged(db: Db, id: string, now: number, nextPollAt: num
 }
 
 export function recordFailure(db: Db, id: string, error: string, now: number, nextPollAt: number): number {
-  const row = statement<unknown[], { failures: number }>(
+  const row = unsyncedTransaction(db, () => statement<unknown[], { failures: number }>(
     db,
     `INSERT INTO feeds (id, last_poll_at, last_error, failures, next_poll_at) VALUES (?, ?, ?, 1, ?)
      ON CONFLICT (id) DO UPDATE SET last_poll_at = excluded.last_poll_at, last_error = excluded.last_error,
        failures = failures + 1, next_poll_at = excluded.next_poll_at, poll_worker = NULL, poll_lease_until = NULL
      RETURNING failures`,
-  ).get(id, now, error, nextPollAt);
+  ).get(id, now, error, nextPollAt));
   return row?.failures ?? 1;
 }

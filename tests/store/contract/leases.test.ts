@@ -37,6 +37,19 @@ describe.each(BACKENDS)('worker leases on $name', (backend) => {
     expect(await store.workers(NOW)).toMatchObject([{ id: 'w1', feeds: ['due'] }]);
   });
 
+  it('feeds no longer configured are passed over, however overdue, when claiming and when asked for the next poll', async () => {
+    const store = await backend.open();
+    await store.register({ id: 'w1', ...host }, NOW);
+    await store.record({ ...plan([], [], { feedId: 'removed' }), nextPollAt: NOW - 60_000 });
+    await store.record({ ...plan([], [], { feedId: 'removed-never' }), nextPollAt: undefined });
+    await store.record({ ...plan([], [], { feedId: 'due' }), nextPollAt: NOW - 1 });
+    await store.record({ ...plan([], [], { feedId: 'later' }), nextPollAt: NOW + 60_000 });
+    const feeds = ['due', 'later'];
+    expect(await store.claimFeeds('w1', feeds, NOW, { dueOnly: true, limit: 1 })).toEqual(['due']);
+    expect(await store.claimFeeds('w1', feeds, NOW, { dueOnly: true, limit: 5 })).toEqual([]);
+    expect(await store.nextPollAt(feeds, NOW)).toBe(NOW + 60_000);
+  });
+
   it("recoverAbandoned never touches a live worker's sends, and recovers a dead one's as after a crash", async () => {
     const store = await backend.open();
     await store.record(plan(articles(1), ['mastodon', 'telegram']));
