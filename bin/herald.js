@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the bundled CLI (dist/, built by `npm run build`, which install runs) when it is newer
-// than every source and the lock file (it bundles the libraries too); else the TypeScript
-// sources through tsx, so a checkout runs as it is.
+// Runs the bundled CLI (dist/, built by `npm run build`, which install runs). An installed
+// package holds no sources (package.json `files`); in a checkout, dist/ runs while it is newer
+// than every source and the lock file (it bundles the libraries too), else the TypeScript
+// sources run through tsx, so a checkout runs as it is.
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,10 +24,14 @@ function newestIn(dir) {
   return newest;
 }
 
+function isFresh(built) {
+  if (modified(`${root}src`) === undefined) return true;
+  const files = [`${root}package.json`, `${root}package-lock.json`].map((file) => modified(file) ?? 0);
+  return built >= Math.max(...files, newestIn(`${root}src`), newestIn(`${root}adapters`));
+}
+
 const built = modified(compiled);
-const newestSource = () =>
-  Math.max(modified(`${root}package.json`) ?? 0, modified(`${root}package-lock.json`) ?? 0, newestIn(`${root}src`), newestIn(`${root}adapters`));
-if (built !== undefined && built >= newestSource()) {
+if (built !== undefined && isFresh(built)) {
   await import(pathToFileURL(compiled).href);
 } else {
   const { register } = await import('tsx/esm/api');
