@@ -171,6 +171,8 @@ export const telegramAdapter = defineAdapter({
   pacing: { windows: [{ limit: 20, seconds: 60 }], minIntervalSeconds: 1 },
   edit: {},
   async create(channel, ctx) {
+    // Offline (a dry run, preview) nothing is sent: telegraf is not even loaded.
+    if (ctx.offline) return { rules, send: () => Promise.reject(new Error('offline: nothing is sent')) };
     const lib = await import('telegraf');
     const apiRoot = withTrailingSlash(channel.apiRoot ?? DEFAULT_API_ROOT);
     // Send-only: nothing polls for updates unless a Telegraf bot is launched, which Herald never does.

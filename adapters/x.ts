@@ -244,6 +244,8 @@ export const xAdapter = defineAdapter({
   pacing: { windows: [{ limit: 100, seconds: 900 }] },
   oauth: xOAuthFlow(DEFAULT_API_ROOT),
   async create(channel, ctx) {
+    // Offline (a dry run, preview) nothing is sent: twitter-api-v2 is not even loaded.
+    if (ctx.offline) return { rules, send: () => Promise.reject(new Error('offline: nothing is sent')) };
     const lib = await import('twitter-api-v2');
     const apiRoot = (channel.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
     // twitter-api-v2 sends with https.request, which needs an http agent for an http:// root.
@@ -314,7 +316,6 @@ async function signerFor(
     const keys = { appKey: auth.appKey!, appSecret: auth.appSecret!, accessToken: auth.accessToken!, accessSecret: auth.accessSecret! };
     return { client: async (signal) => ({ client: new lib.TwitterApi(keys, settings(signal)) }) };
   }
-  if (ctx.offline) return { client: () => Promise.reject(new Error('offline')) };
   if (!ctx.credentials) throw new Error(`channel ${channel.id}: OAuth 2.0 tokens need the store, which is not open`);
   await ctx.credentials.checkKey();
   const app = { clientId: auth.clientId, ...(auth.clientSecret !== undefined && { clientSecret: auth.clientSecret }) };

@@ -4,7 +4,7 @@
  * config against their targets, and `herald once` over 1,000 loopback feeds with 10 dry-run
  * channels, cold and then warm (every feed 304), beside a bare fetch + rss-parser loop
  * (bench/bare-poll.mjs) over the same feeds at the same concurrency, in the same run.
- * Runs the compiled CLI, as installed: dist/ is built first when it is older than the sources.
+ * Runs the bundled CLI, as installed: dist/ is built first when it is older than the sources.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +33,8 @@ const TARGET = { version: 0.3, validate: 0.5, once: 1.3, rssMb: 150 };
 interface Run {
   seconds: number;
   rssMb: number;
+  /** User and system CPU time: meaningful when other processes share the machine. */
+  cpuSeconds: number;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -52,16 +54,16 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}, dir = ROOT): Pro
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const seconds = (performance.now() - t0) / 1000;
   if (code !== 0) throw new Error(`node ${args.join(' ')} exited ${code}: ${stderr.trim().slice(0, 500)}`);
-  const rssMb = Number(fs.readFileSync(rssFile, 'utf8')) / 1_048_576;
+  const [maxRss, cpuMicros] = fs.readFileSync(rssFile, 'utf8').split(' ').map(Number);
   fs.rmSync(rssFile);
-  return { seconds, rssMb };
+  return { seconds, rssMb: maxRss! / 1_048_576, cpuSeconds: cpuMicros! / 1e6 };
 }
 
 function modified(file: string): number {
   return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
 }
 
-/** Builds dist/ when a source is newer than it: bin/herald.js would otherwise run the sources through tsx. */
+/** Builds dist/ when a source or the lock file is newer than it: bin/herald.js would otherwise run the sources through tsx. */
 function ensureBuilt(report: Report): void {
   const sources = ['src', 'adapters'].flatMap((dir) =>
     fs
@@ -69,8 +71,8 @@ function ensureBuilt(report: Report): void {
       .filter((f) => f.endsWith('.ts'))
       .map((f) => path.join(ROOT, dir, f)),
   );
-  const newest = Math.max(modified(path.join(ROOT, 'package.json')), ...sources.map(modified));
-  if (modified(path.join(ROOT, 'dist/src/cli/main.js')) >= newest) return;
+  const newest = Math.max(modified(path.join(ROOT, 'package.json')), modified(path.join(ROOT, 'package-lock.json')), ...sources.map(modified));
+  if (modified(path.join(ROOT, 'dist/main.js')) >= newest) return;
   const t0 = performance.now();
   const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`npm run build failed: ${built.stdout}${built.stderr}`);
@@ -103,33 +105,34 @@ function onceConfig(dir: string, port: number): string {
 
 export async function benchCli(report: Report, tmp: string): Promise<void> {
   ensureBuilt(report);
-  const bareStarts: number[] = [];
-  const versions: number[] = [];
+  const bareStarts: Run[] = [];
+  const versions: Run[] = [];
   for (let i = 0; i < STARTS; i++) {
-    bareStarts.push((await run(['-e', ''])).seconds);
-    versions.push((await run([HERALD, '--version'])).seconds);
+    bareStarts.push(await run(['-e', '']));
+    versions.push(await run([HERALD, '--version']));
   }
-  const bareStart = median(bareStarts);
-  const version = median(versions);
+  const cpu = (list: Run[]) => median(list.map((r) => r.cpuSeconds));
+  const bareStart = `a bare \`node -e ""\` ${fixed(median(bareStarts.map((r) => r.seconds)))} s, cpu ${fixed(cpu(bareStarts))} s`;
+  const version = median(versions.map((r) => r.seconds));
   report(
     'cli herald --version',
     version,
     's',
-    `${fixed(version / TARGET.version)}× the ${TARGET.version} s target; a bare \`node -e ""\` ${fixed(bareStart)} s; median of ${STARTS}`,
+    `${fixed(version / TARGET.version)}× the ${TARGET.version} s target; cpu ${fixed(cpu(versions))} s; ${bareStart}; median of ${STARTS}`,
   );
 
   const server = await startFeedServer(FEEDS, ITEMS_PER_FEED, Date.now() - 60_000);
   try {
     const base = `http://127.0.0.1:${server.port}`;
     const example = exampleConfig(tmp, `${base}/feeds/0/`);
-    const validations: number[] = [];
-    for (let i = 0; i < STARTS / 2; i++) validations.push((await run([HERALD, 'validate', '--config', example.file], example.env)).seconds);
-    const validate = median(validations);
+    const validations: Run[] = [];
+    for (let i = 0; i < STARTS / 2; i++) validations.push(await run([HERALD, 'validate', '--config', example.file], example.env));
+    const validate = median(validations.map((r) => r.seconds));
     report(
       'cli herald validate',
       validate,
       's',
-      `${fixed(validate / TARGET.validate)}× the ${TARGET.validate} s target; config/herald.example.yaml, its feed (for the filter check) on loopback; median of ${validations.length}`,
+      `${fixed(validate / TARGET.validate)}× the ${TARGET.validate} s target; cpu ${fixed(cpu(validations))} s; config/herald.example.yaml, offline (its feed, on loopback, is fetched only by --online); ${bareStart}; median of ${validations.length}`,
     );
 
     const runs = { bareCold: [] as Run[], bareWarm: [] as Run[], cold: [] as Run[], warm: [] as Run[] };

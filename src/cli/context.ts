@@ -9,7 +9,7 @@ import { createLogger } from '../log.ts';
 import { makeRedactor, type Redactor } from '../redact.ts';
 import { openStore as openConfiguredStore, type StoreOptions } from '../store/open.ts';
 import type { Store } from '../store/store.ts';
-import { readFileSync } from 'node:fs';
+import { HERALD_USER_AGENT } from '../version.ts';
 
 export interface GlobalOptions {
   config?: string;
@@ -18,9 +18,6 @@ export interface GlobalOptions {
 
 export const configSchema = buildConfigSchema(Object.values(adapters), unsupportedPlatforms);
 let authOptionalSchema: typeof configSchema | undefined;
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-export const VERSION = pkg.version;
 
 export interface App {
   loaded: LoadedConfig;
@@ -40,7 +37,7 @@ export function loadApp(opts: GlobalOptions, { offline = false } = {}): App {
     : loadConfig(file, configSchema);
   const redact = makeRedactor([...loaded.secrets, ...storeSecrets(loaded.config.store)]);
   const logger = createLogger(redact, (opts.logLevel ?? process.env.HERALD_LOG_LEVEL ?? 'info') as Level);
-  const userAgent = loaded.config.userAgent ?? `Herald/${VERSION} (news feed poster; Node.js)`;
+  const userAgent = loaded.config.userAgent ?? HERALD_USER_AGENT;
   const vault = new CredentialVault(secretKeyFromEnv(process.env));
   return { loaded, logger, redact, userAgent, vault, channels: channelRuntimes(loaded.config.channels, adapters, logger, offline, vault) };
 }

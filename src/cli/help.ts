@@ -12,7 +12,7 @@ const HELP: Record<string, { examples: string[]; exits: string[] }> = {
     exits: ['0 the config was written', '1 the site could not be read', '2 the file exists already (use --force), or bad usage'],
   },
   validate: {
-    examples: ['herald validate --config /etc/herald/herald.yaml'],
+    examples: ['herald validate --config /etc/herald/herald.yaml', 'herald validate --online'],
     exits: ['0 the config is valid', `2 it is not: one line per problem on stdout, \`path: message\``],
   },
   preview: {

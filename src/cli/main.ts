@@ -53,7 +53,11 @@ function program(setExit: (code: number) => void): Command {
   };
 
   cli.command('init').description('write a commented starter config (feeds found on --site)').option('--site <url>', "the outlet's web site: its feeds are discovered from the home page").option('--force', 'overwrite an existing file').action(run('init'));
-  cli.command('validate').description('check the config; every problem as `path: message`, exit 2').action(run('validate'));
+  cli
+    .command('validate')
+    .description('check the config; every problem as `path: message`, exit 2')
+    .option('--online', 'also fetch the feeds on the network to check the filters against their current items (feed files are always read)')
+    .action(run('validate'));
   cli
     .command('preview')
     .description('show exactly what each channel would post for the newest items; posts and records nothing')

@@ -1,4 +1,5 @@
 import { alertNotifierFor } from '../alerts/from-config.ts';
+import { ATTEMPT_OUTCOMES, type AttemptOutcome } from '../delivery/types.ts';
 import type { DeliveryEvent } from '../delivery/worker.ts';
 import { SEND_TIMEOUT_MS } from '../delivery/worker.ts';
 import type { PollResult } from '../feeds/poll.ts';
@@ -23,7 +24,7 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
   const store = await openStore(app);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   let stopped = false;
-  const tally = new Map<string, number>();
+  const tally = new Map<AttemptOutcome, number>();
   /** Deliveries that now wait for the operator: failed, or in doubt (sent or not, nobody knows). */
   let stuckDeliveries = 0;
   const session = new WorkerSession(store, app.channels, {
@@ -105,7 +106,8 @@ export async function onceCommand(opts: GlobalOptions): Promise<number> {
         }`,
       );
     }
-    const counts = [...tally].map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing to send';
+    // In a fixed order, whichever channel finished first.
+    const counts = ATTEMPT_OUTCOMES.filter((o) => tally.has(o)).map((o) => `${tally.get(o)} ${o}`).join(', ') || 'nothing to send';
     out(`done: ${counts}`);
     if (queued.length > 0) out(`queued for later:\n${queued.join('\n')}`);
     if (stopped) return settled ? 0 : EXIT_INTERRUPTED;

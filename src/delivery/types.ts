@@ -13,20 +13,22 @@ export const DELIVERY_STATES: readonly DeliveryState[] = ['held', 'review', 'pen
 /** A delivery posts an article, or edits the post another delivery made (a correction). */
 export type DeliveryKind = 'post' | 'edit';
 
-/** How an attempt ended, as recorded in `attempts.outcome` and shown by `history`. */
-export type AttemptOutcome =
-  | 'sent'
-  | 'already-posted'
-  | 'dry-run'
-  | 'edited'
-  | 'retry'
-  | 'rate-limited'
-  | 'permanent'
-  | 'auth'
-  | 'in-doubt'
-  | 'interrupted'
-  | 'render-failed'
-  | 'expired';
+/** How an attempt ended, as recorded in `attempts.outcome` and shown by `history`; in the order `once` sums them up. */
+export const ATTEMPT_OUTCOMES = [
+  'sent',
+  'already-posted',
+  'dry-run',
+  'edited',
+  'retry',
+  'rate-limited',
+  'permanent',
+  'auth',
+  'in-doubt',
+  'interrupted',
+  'render-failed',
+  'expired',
+] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 export interface Delivery {
   id: number;

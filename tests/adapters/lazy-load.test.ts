@@ -9,8 +9,8 @@ import { herald, REPO } from '../helpers/herald-cli.ts';
 
 const PRELOAD = pathToFileURL(path.join(REPO, 'tests/helpers/record-loaded-libraries.mjs')).href;
 const DEMO = path.join(REPO, 'config/demo.yaml');
-/** @atproto/api and sharp (its JavaScript or its libvips binding): each costs a large part of a second to load. */
-const HEAVY = /[\\/]node_modules[\\/](?:@atproto|sharp|@img[\\/]sharp-)|libvips/;
+/** The platforms' client libraries and sharp (its JavaScript or its libvips binding): each costs a large part of a second to load. */
+const HEAVY = /[\\/]node_modules[\\/](?:@atproto|twitter-api-v2|telegraf|sharp|@img[\\/]sharp-)[\\/]|libvips/;
 
 /** Runs a process with the probe preloaded; what it returned and every library it loaded. */
 async function probed<T>(run: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<{ result: T; loaded: string[] }> {
@@ -24,15 +24,17 @@ async function probed<T>(run: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<{
   }
 }
 
-describe('@atproto/api and sharp load only when a post is sent', () => {
+describe('client libraries and sharp load only when a post is sent', () => {
   it('are seen by the probe when a process loads them', async () => {
     const { loaded } = await probed((env) =>
-      promisify(execFile)(process.execPath, ['--input-type=module', '-e', "await import('@atproto/api'); await import('sharp');"], {
+      promisify(execFile)(process.execPath, ['--input-type=module', '-e', "for (const lib of ['@atproto/api', 'twitter-api-v2', 'telegraf', 'sharp']) await import(lib);"], {
         cwd: REPO,
         env: { ...process.env, ...env },
       }),
     );
-    expect(loaded.some((p) => /[\\/]node_modules[\\/]@atproto[\\/]api[\\/]/.test(p))).toBe(true);
+    for (const lib of ['@atproto/api', 'twitter-api-v2', 'telegraf']) {
+      expect(loaded.some((p) => p.includes(`${path.join('node_modules', lib)}${path.sep}`)), lib).toBe(true);
+    }
     expect(loaded.some((p) => /libvips/.test(p))).toBe(true);
   });
 
@@ -42,7 +44,7 @@ describe('@atproto/api and sharp load only when a post is sent', () => {
     expect(loaded.filter((p) => HEAVY.test(p))).toEqual([]);
   });
 
-  it('are not loaded by a dry run, which renders a Bluesky post for every article', async () => {
+  it('are not loaded by a dry run, which renders an X, a Telegram and a Bluesky post for every article', async () => {
     const { result, loaded } = await probed((env) => herald(['once', '--config', DEMO], { env }));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\[bluesky-demo\] #\d+ dry-run: /m);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rssFeed } from '../helpers/feed-xml.ts';
 import { herald, workspace } from '../helpers/herald-cli.ts';
+import { startFake } from '../helpers/http-fake.ts';
 
 function filteredWorkspace(filter: string) {
   const ws = workspace(`
@@ -54,6 +55,37 @@ describe('filters in the CLI', () => {
       "channels.0.filter: warning: the filter lets none of the 3 current item(s) of feed(s) astanatimes through; check its entries against the feeds' categories and titles (`herald preview` shows the rule that filtered each)",
     );
     expect(r.stdout).toContain(': OK — 1 feed(s), 1 channel(s)');
+  });
+
+  it('validate fetches a feed on the network to check a filter only with --online', async () => {
+    const fake = await startFake();
+    try {
+      fake.route('GET', '/feed/', () => ({
+        headers: { 'content-type': 'application/rss+xml' },
+        body: rssFeed([{ n: 1, title: 'Tenge steadies as oil recovers', categories: ['Business'] }]),
+      }));
+      const ws = workspace(`
+feeds:
+  - id: astanatimes
+    url: ${fake.url}/feed/
+channels:
+  - id: business
+    platform: console
+    filter:
+      categories: { include: [Busines] }
+`);
+      const offline = await herald(['validate', '--config', ws.config]);
+      expect(offline.code).toBe(0);
+      expect(offline.stdout.trim().split('\n')).toEqual([expect.stringContaining(': OK — 1 feed(s), 1 channel(s)')]);
+      expect(fake.requests).toHaveLength(0);
+
+      const online = await herald(['validate', '--online', '--config', ws.config]);
+      expect(online.code).toBe(0);
+      expect(online.stdout.split('\n')[0]).toMatch(/^channels\.0\.filter: warning: the filter lets none of the 1 current item\(s\) of feed\(s\) astanatimes through;/);
+      expect(fake.requests.map((r) => r.path)).toEqual(['/feed/']);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('validate says nothing more when the filter lets something through', async () => {
