@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { z } from 'zod';
 import { twitterText } from './twitter-text.ts';
+import { xPrefixWeights } from './x-weights.ts';
 import type { ApiResponseError, ITwitterApiClientPlugin, SingleTwitterRateLimit, TwitterApi } from 'twitter-api-v2';
 import { OAuthTokens, RenewalRefusedError } from '../src/auth/oauth-tokens.ts';
 import type { Logger } from 'pino';
@@ -57,7 +58,7 @@ function formatPlain(parts: Part[]): string {
 
 const rules: PlatformRules = {
   defaultTemplate: '{title}\n\n{summary}\n\n{link}\n{hashtags}',
-  layouts: [{ name: 'text', budgets: [{ unit: 'weighted', limit: MAX_WEIGHTED_LENGTH, count: weightedLength }] }],
+  layouts: [{ name: 'text', budgets: [{ unit: 'weighted', limit: MAX_WEIGHTED_LENGTH, count: weightedLength, prefixWeights: xPrefixWeights }] }],
   format: formatPlain,
 };
 

@@ -1,11 +1,14 @@
 /** Renders an article for one channel: fills its template and fits the text to the platform's budgets. */
 import type { Article } from '../article.ts';
+import { charClass } from '../text/char-class.ts';
 import type { ChannelBase } from '../config/channel-base.ts';
 import type { Layout, Part, PlatformRules, RenderedPost } from '../platform.ts';
+import { Gauge } from './gauge.ts';
 import { hashtagsFrom } from './hashtags.ts';
-import { shorten } from './shorten.ts';
+import { scopeOf, shorten } from './shorten.ts';
 import { fillTemplate, placeholdersIn, templateProblem, type PlaceholderKind } from './template.ts';
 import { withUtm } from './utm.ts';
+import type { Allowance } from './weights.ts';
 
 export type RenderOutcome = { ok: true; post: RenderedPost } | { ok: false; reason: string };
 
@@ -24,23 +27,65 @@ const NOTHING_BUT_THE_LINK: Content = { title: '', summary: '', author: '', cate
 const MIN_SHORTENED_LEAD_WORDS = 4;
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
+const isLetterOrNumber = charClass(/^[\p{L}\p{N}]$/u);
+
+/**
+ * Whether `summary` begins as `title` does, compared by letters and numbers alone,
+ * lowercased. Read only as far as they agree: a summary is often long.
+ */
+function restatesTitle(summary: string, title: string): boolean {
+  const head = comparable(title);
+  let matched = 0;
+  let spaced = false;
+  for (const char of summary.toLowerCase()) {
+    if (!isLetterOrNumber(char.codePointAt(0)!)) {
+      spaced = true;
+      continue;
+    }
+    const next = spaced && matched > 0 ? ` ${char}` : char;
+    if (!head.startsWith(next, matched)) return false;
+    matched += next.length;
+    spaced = false;
+  }
+  return true;
+}
+
+/** The text lowercased, each run of characters other than letters and numbers one space, trimmed. */
 function comparable(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  let result = '';
+  let spaced = false;
+  for (const char of text.toLowerCase()) {
+    if (isLetterOrNumber(char.codePointAt(0)!)) {
+      result += spaced && result ? ` ${char}` : char;
+      spaced = false;
+    } else {
+      spaced = true;
+    }
+  }
+  return result;
 }
 
 /** Whether a shortened lead still tells the reader something the headline does not. */
 function worthShowing(summary: string, title: string): boolean {
-  const words = summary.replace(/…$/, '').split(/\s+/).filter(Boolean);
-  if (words.length < MIN_SHORTENED_LEAD_WORDS && !UNSPACED_SCRIPT.test(summary)) return false;
-  return !comparable(title).startsWith(comparable(summary));
+  const lead = summary.endsWith('…') ? summary.slice(0, -1) : summary;
+  if (!hasWords(lead, MIN_SHORTENED_LEAD_WORDS) && !UNSPACED_SCRIPT.test(summary)) return false;
+  return !restatesTitle(summary, title);
+}
+
+function hasWords(text: string, count: number): boolean {
+  const word = /\S+/gu;
+  for (let found = 0; word.exec(text); ) if (++found >= count) return true;
+  return false;
 }
 
 function concatenate(parts: Part[]): string {
   return parts.map((p) => p.text).join('');
 }
 
-function fitsLayout(layout: Layout, text: string): boolean {
-  return layout.budgets.every((b) => b.count(text) <= b.limit);
+/** Whether content fits, and what the budgets leave a field to be shortened. */
+interface Fitting {
+  fits(content: Content): boolean;
+  allowances(content: Content, field: 'summary' | 'title'): Allowance[] | undefined;
 }
 
 /**
@@ -49,7 +94,8 @@ function fitsLayout(layout: Layout, text: string): boolean {
  * author, the title (cut at a word, else a grapheme, else dropped). Only what the
  * template shows is touched. The caller has checked that the post fits with all of it gone.
  */
-function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content) => boolean): Content {
+function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Content {
+  const fits = (content: Content) => fitting.fits(content);
   let c = full;
   const droppableHashtags = shown.has('hashtags') ? c.hashtags.length : 0;
   const droppableCategories = shown.has('categories') && c.categories.length > 0;
@@ -71,7 +117,7 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
   }
   if (shown.has('summary') && c.summary) {
     const base = c;
-    const summary = shorten(c.summary, (s) => fits({ ...base, summary: s }), ['sentence', 'word']);
+    const summary = shorten(c.summary, (s) => fits({ ...base, summary: s }), ['sentence', 'word'], fitting.allowances(base, 'summary'));
     if (summary !== undefined && worthShowing(summary, c.title)) return { ...c, summary };
     c = { ...c, summary: '' };
     if (fits(c)) return c;
@@ -82,7 +128,7 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
   }
   if (!shown.has('title')) return c;
   const base = c;
-  const title = shorten(c.title, (t) => fits({ ...base, title: t }), ['word', 'grapheme']);
+  const title = shorten(c.title, (t) => fits({ ...base, title: t }), ['word', 'grapheme'], fitting.allowances(base, 'title'));
   return { ...c, title: title ?? '' };
 }
 
@@ -121,26 +167,49 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
 
   const link = withUtm(article.link, channel.utm);
   const format = rules.format ?? concatenate;
-  const textOf = (c: Content): string =>
-    format(
-      fillTemplate(template, {
-        title: c.title,
-        summary: c.summary,
-        link,
-        hashtags: c.hashtags.join(' '),
-        author: c.author,
-        categories: c.categories.join(', '),
-      }).map((p) => ({ ...p, text: p.text.replace(BIDI_CONTROLS, '') })),
-      { link },
-    );
+  const partsOf = (c: Content): Part[] =>
+    fillTemplate(template, {
+      title: c.title,
+      summary: c.summary,
+      link,
+      hashtags: c.hashtags.join(' '),
+      author: c.author,
+      categories: c.categories.join(', '),
+    }).map((p) => (p.kind === 'literal' || p.kind === 'link' ? { ...p, text: p.text.replace(BIDI_CONTROLS, '') } : p));
+  const formatted = new Map<string, string>();
+  /** The post's text; `parts`, when given, are those of `c`. Each content is formatted once. */
+  const textOf = (c: Content, parts?: Part[]): string => {
+    const key = [c.title, c.summary, c.author, ...c.hashtags, '', ...c.categories].join('\u0000');
+    let text = formatted.get(key);
+    if (text === undefined) {
+      text = format(parts ?? partsOf(c), { link });
+      formatted.set(key, text);
+    }
+    return text;
+  };
+  const linkAlone = { parts: partsOf(NOTHING_BUT_THE_LINK), text: textOf(NOTHING_BUT_THE_LINK) };
+  const gauges = new Map<Layout, Gauge>();
+  const gaugeOf = (layout: Layout): Gauge => {
+    let gauge = gauges.get(layout);
+    if (!gauge) {
+      gauge = new Gauge(layout, linkAlone);
+      gauges.set(layout, gauge);
+    }
+    return gauge;
+  };
+  const fitsIn = (layout: Layout, c: Content): boolean => {
+    const parts = partsOf(c);
+    return gaugeOf(layout).mayFit(parts) && gaugeOf(layout).fits(textOf(c, parts));
+  };
   const post = (layout: Layout, c: Content, shortened: boolean): RenderOutcome => {
     const text = textOf(c);
+    const lengths = gaugeOf(layout).counts(text);
     return {
       ok: true,
       post: {
         layout: layout.name,
         text,
-        lengths: layout.budgets.map((b) => ({ unit: b.unit, length: b.count(text), limit: b.limit })),
+        lengths: layout.budgets.map((b, i) => ({ unit: b.unit, length: lengths[i]!, limit: b.limit })),
         shortened,
         link,
         title: c.title,
@@ -160,29 +229,46 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
   };
 
   const hashtagOptions = channel.hashtags;
+  // Taken out before fitting, so that what is weighed and cut is what the post shows
+  // (hashtags never hold them: they are made of letters, marks and numbers).
+  const plain = (text: string) => text.replace(BIDI_CONTROLS, '').trim();
+  // A summary far longer than any post is cut first to what shortening it would read
+  // (past where its weight alone is over a budget of every layout).
+  const enoughOf = (summary: string): string => {
+    const reach = Math.max(...layouts.map((l) => gaugeOf(l).reachOf(summary)));
+    const enough = reach === Infinity ? summary : scopeOf(summary, reach);
+    return enough === summary || plain(enough).length === enough.trim().length ? enough : summary;
+  };
   const full: Content = {
-    title: article.title.trim(),
-    summary: article.summary.trim(),
-    author: article.author?.trim() ?? '',
-    categories: article.categories.map((c) => c.trim()).filter(Boolean),
+    title: plain(article.title),
+    summary: plain(enoughOf(article.summary.trim())),
+    author: plain(article.author ?? ''),
+    categories: article.categories.map(plain).filter(Boolean),
     hashtags: hashtagsFrom(article.categories, {
       ...hashtagOptions,
       max: Math.min(hashtagOptions.max, rules.maxHashtags ?? Infinity),
     }),
   };
-  const fullText = textOf(full);
-  const roomy = layouts.find((l) => fitsLayout(l, fullText));
+  const roomy = layouts.find((l) => fitsIn(l, full));
   if (roomy) return post(roomy, full, false);
 
-  const linkAlone = textOf(NOTHING_BUT_THE_LINK);
-  const exceeded = last.budgets.find((b) => b.count(linkAlone) > b.limit);
-  if (exceeded) {
+  const linkAloneCounts = gaugeOf(last).counts(linkAlone.text);
+  const exceeded = last.budgets.findIndex((b, i) => linkAloneCounts[i]! > b.limit);
+  if (exceeded >= 0) {
+    const budget = last.budgets[exceeded]!;
     return {
       ok: false,
       reason:
         `cannot fit: layout "${last.name}" has no room for the title ` +
-        `(link alone is ${exceeded.count(linkAlone)} ${exceeded.unit}, limit ${exceeded.limit})`,
+        `(link alone is ${linkAloneCounts[exceeded]} ${budget.unit}, limit ${budget.limit})`,
     };
   }
-  return post(last, fit(full, shown, (c) => fitsLayout(last, textOf(c))), true);
+  return post(
+    last,
+    fit(full, shown, {
+      fits: (c) => fitsIn(last, c),
+      allowances: (c, field) => gaugeOf(last).allowances(partsOf(c), field),
+    }),
+    true,
+  );
 }

@@ -17,7 +17,19 @@ function isPlaceholder(name: string): name is PlaceholderKind {
   return (PLACEHOLDERS as readonly string[]).includes(name);
 }
 
+/** Each template's tokens, read once: a template is filled for every attempt at fitting a post. */
+const tokensOf = new Map<string, Token[]>();
+
 function tokenize(template: string): Token[] {
+  let tokens = tokensOf.get(template);
+  if (!tokens) {
+    tokens = tokensIn(template);
+    tokensOf.set(template, tokens);
+  }
+  return tokens;
+}
+
+function tokensIn(template: string): Token[] {
   const tokens: Token[] = [];
   let literal = '';
   let last = 0;
