@@ -3,7 +3,6 @@
  * `parseTweet`), without parsing it: the weights of twitter-text's configuration per code
  * point, an emoji sequence counted once, and nothing for a word that may be a link.
  */
-import { cumulative } from '../src/render/count.ts';
 import { charClass } from '../src/text/char-class.ts';
 import { mayBeLink, withoutWords } from './linkish.ts';
 import { twitterText } from './twitter-text.ts';
@@ -31,30 +30,31 @@ const isRegionalIndicator = (cp: number) => cp >= 0x1f1e6 && cp <= 0x1f1ff;
 /** Marks and Hangul vowel and final jamo, which NFC may fold into the character before them. */
 const composesBackwards = charClass(/^[\p{M}\u1160-\u11ff]$/u);
 
-let weightOf: ((cp: number) => number) | undefined;
+let bmpWeights: Float64Array | undefined;
+let weightOf: (cp: number) => number = () => 0;
 
-/** The configured weight of each code point, from a table for the BMP. */
-function configuredWeights(): (cp: number) => number {
+/** The configured weight of each code point, the BMP's from a table. */
+function loadWeights(): Float64Array {
   const { ranges, defaultWeight, scale } = (twitterText() as unknown as { configs: { defaults: WeightingConfig } }).configs.defaults;
-  const ofCodePoint = (cp: number) => (ranges.find((r) => cp >= r.start && cp <= r.end)?.weight ?? defaultWeight) / scale;
-  const bmp = Float64Array.from({ length: 0x10000 }, (_, cp) => ofCodePoint(cp));
-  return (cp) => (cp <= 0xffff ? bmp[cp]! : ofCodePoint(cp));
+  weightOf = (cp) => (ranges.find((r) => cp >= r.start && cp <= r.end)?.weight ?? defaultWeight) / scale;
+  return Float64Array.from({ length: 0x10000 }, (_, cp) => weightOf(cp));
 }
 
 export function xPrefixWeights(text: string): Float64Array {
-  weightOf ??= configuredWeights();
+  const bmp = (bmpWeights ??= loadWeights());
   // In text that is not NFC yet, what X's format normalizes may weigh less than it does here.
   const composes = text.normalize('NFC') !== text;
-  const weights = new Float64Array(text.length);
+  const sums = new Float64Array(text.length + 1);
   let afterJoiner = false;
   let regionalRun = 0;
   for (let i = 0; i < text.length; i++) {
-    const cp = text.codePointAt(i)!;
-    if (cp < FIRST_EMOJI_PART && !afterJoiner && !composes) {
-      weights[i] = weightOf(cp);
+    const unit = text.charCodeAt(i);
+    if (unit < FIRST_EMOJI_PART && !afterJoiner && !composes) {
+      sums[i + 1] = sums[i]! + bmp[unit]!;
       regionalRun = 0;
       continue;
     }
+    const cp = text.codePointAt(i)!;
     const regional = isRegionalIndicator(cp);
     regionalRun = regional ? regionalRun + 1 : 0;
     const free =
@@ -64,9 +64,12 @@ export function xPrefixWeights(text: string): Float64Array {
       FORBIDDEN.has(cp) ||
       (regional && regionalRun % 2 === 0) ||
       (composes && composesBackwards(cp));
-    weights[i] = free ? 0 : weightOf(cp);
+    sums[i + 1] = sums[i]! + (free ? 0 : cp <= 0xffff ? bmp[cp]! : weightOf(cp));
     afterJoiner = cp === ZWJ;
-    if (cp > 0xffff) i++;
+    if (cp > 0xffff) {
+      i++;
+      sums[i + 1] = sums[i]!;
+    }
   }
-  return withoutWords(cumulative(weights), text, mayBeLink);
+  return withoutWords(sums, text, mayBeLink);
 }

@@ -50,7 +50,7 @@ const ARTICLE_TEXT: ReadonlySet<Part['kind']> = new Set(['title', 'summary', 'au
 /** Plain text, as X shows it; NFC because X counts (and stores) the normalized form. */
 function formatPlain(parts: Part[]): string {
   return parts
-    .map((p) => (ARTICLE_TEXT.has(p.kind) ? p.text.replace(MENTION_SIGN, '$&\u2060') : p.text))
+    .map((p) => (ARTICLE_TEXT.has(p.kind) && /[@＠]/.test(p.text) ? p.text.replace(MENTION_SIGN, '$&\u2060') : p.text))
     .join('')
     .normalize('NFC')
     .replace(FORBIDDEN_CHARACTERS, '');

@@ -23,46 +23,36 @@ interface Content {
 
 const NOTHING_BUT_THE_LINK: Content = { title: '', summary: '', author: '', categories: [], hashtags: [] };
 
+/** A summary longer than this is cut to what fitting reads of it before anything else is done with it. */
+const LONG_SUMMARY = 2048;
+
 /** A lead cut shorter than this says nothing ("This is a…", "Mini-Series Premiere!"): it is dropped instead. */
 const MIN_SHORTENED_LEAD_WORDS = 4;
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
 const isLetterOrNumber = charClass(/^[\p{L}\p{N}]$/u);
 
-/**
- * Whether `summary` begins as `title` does, compared by letters and numbers alone,
- * lowercased. Read only as far as they agree: a summary is often long.
- */
-function restatesTitle(summary: string, title: string): boolean {
-  const head = comparable(title);
-  let matched = 0;
+/** The letters and numbers of a text, lowercased, with one space for each run of anything else between them. */
+function* comparableChars(text: string): Generator<string> {
   let spaced = false;
-  for (const char of summary.toLowerCase()) {
+  let started = false;
+  for (const char of text.toLowerCase()) {
     if (!isLetterOrNumber(char.codePointAt(0)!)) {
-      spaced = true;
+      spaced = started;
       continue;
     }
-    const next = spaced && matched > 0 ? ` ${char}` : char;
-    if (!head.startsWith(next, matched)) return false;
-    matched += next.length;
+    if (spaced) yield ' ';
+    yield char;
+    started = true;
     spaced = false;
   }
-  return true;
 }
 
-/** The text lowercased, each run of characters other than letters and numbers one space, trimmed. */
-function comparable(text: string): string {
-  let result = '';
-  let spaced = false;
-  for (const char of text.toLowerCase()) {
-    if (isLetterOrNumber(char.codePointAt(0)!)) {
-      result += spaced && result ? ` ${char}` : char;
-      spaced = false;
-    } else {
-      spaced = true;
-    }
-  }
-  return result;
+/** Whether `title` begins with `summary`, compared by `comparableChars`: read only as far as they agree. */
+function restatesTitle(summary: string, title: string): boolean {
+  const titleChars = comparableChars(title);
+  for (const char of comparableChars(summary)) if (titleChars.next().value !== char) return false;
+  return true;
 }
 
 /** Whether a shortened lead still tells the reader something the headline does not. */
@@ -95,7 +85,6 @@ interface Fitting {
  * template shows is touched. The caller has checked that the post fits with all of it gone.
  */
 function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Content {
-  const fits = (content: Content) => fitting.fits(content);
   let c = full;
   const droppableHashtags = shown.has('hashtags') ? c.hashtags.length : 0;
   const droppableCategories = shown.has('categories') && c.categories.length > 0;
@@ -103,32 +92,32 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Cont
     // Far over budget when even this does not fit: as dropping never adds to a count, no
     // step down to it fits either, so they need not be tried one by one.
     const bare = { ...c, hashtags: droppableHashtags ? [] : c.hashtags, categories: droppableCategories ? [] : c.categories };
-    if (!fits(bare)) c = bare;
+    if (!fitting.fits(bare)) c = bare;
   }
   if (shown.has('hashtags')) {
     while (c.hashtags.length > 0) {
       c = { ...c, hashtags: c.hashtags.slice(0, -1) };
-      if (fits(c)) return c;
+      if (fitting.fits(c)) return c;
     }
   }
   if (shown.has('categories') && c.categories.length > 0) {
     c = { ...c, categories: [] };
-    if (fits(c)) return c;
+    if (fitting.fits(c)) return c;
   }
   if (shown.has('summary') && c.summary) {
     const base = c;
-    const summary = shorten(c.summary, (s) => fits({ ...base, summary: s }), ['sentence', 'word'], fitting.allowances(base, 'summary'));
+    const summary = shorten(c.summary, (s) => fitting.fits({ ...base, summary: s }), ['sentence', 'word'], fitting.allowances(base, 'summary'));
     if (summary !== undefined && worthShowing(summary, c.title)) return { ...c, summary };
     c = { ...c, summary: '' };
-    if (fits(c)) return c;
+    if (fitting.fits(c)) return c;
   }
   if (shown.has('author') && c.author) {
     c = { ...c, author: '' };
-    if (fits(c)) return c;
+    if (fitting.fits(c)) return c;
   }
   if (!shown.has('title')) return c;
   const base = c;
-  const title = shorten(c.title, (t) => fits({ ...base, title: t }), ['word', 'grapheme'], fitting.allowances(base, 'title'));
+  const title = shorten(c.title, (t) => fitting.fits({ ...base, title: t }), ['word', 'grapheme'], fitting.allowances(base, 'title'));
   return { ...c, title: title ?? '' };
 }
 
@@ -136,7 +125,16 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Cont
  * Directional overrides, embeddings and isolates (and the marks): in a post they can make
  * text read other than it is (a link shown reversed) or spill over what follows it.
  */
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Text without bidi controls, trimmed: taken out before fitting, so that what is weighed
+ * and cut is what the post shows (hashtags never hold them: they are made of letters,
+ * marks and numbers).
+ */
+function plain(text: string): string {
+  return text.replace(BIDI_CONTROLS, '').trim();
+}
 
 export interface RenderOptions {
   /**
@@ -167,15 +165,24 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
 
   const link = withUtm(article.link, channel.utm);
   const format = rules.format ?? concatenate;
-  const partsOf = (c: Content): Part[] =>
-    fillTemplate(template, {
-      title: c.title,
-      summary: c.summary,
-      link,
-      hashtags: c.hashtags.join(' '),
-      author: c.author,
-      categories: c.categories.join(', '),
-    }).map((p) => (p.kind === 'literal' || p.kind === 'link' ? { ...p, text: p.text.replace(BIDI_CONTROLS, '') } : p));
+  const shownTemplate = template.replace(BIDI_CONTROLS, '');
+  const shownLink = link.replace(BIDI_CONTROLS, '');
+  const filled = new WeakMap<Content, Part[]>();
+  const partsOf = (c: Content): Part[] => {
+    let parts = filled.get(c);
+    if (!parts) {
+      parts = fillTemplate(shownTemplate, {
+        title: c.title,
+        summary: c.summary,
+        link: shownLink,
+        hashtags: c.hashtags.join(' '),
+        author: c.author,
+        categories: c.categories.join(', '),
+      });
+      filled.set(c, parts);
+    }
+    return parts;
+  };
   const formatted = new Map<string, string>();
   /** The post's text; `parts`, when given, are those of `c`. Each content is formatted once. */
   const textOf = (c: Content, parts?: Part[]): string => {
@@ -229,12 +236,10 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
   };
 
   const hashtagOptions = channel.hashtags;
-  // Taken out before fitting, so that what is weighed and cut is what the post shows
-  // (hashtags never hold them: they are made of letters, marks and numbers).
-  const plain = (text: string) => text.replace(BIDI_CONTROLS, '').trim();
   // A summary far longer than any post is cut first to what shortening it would read
   // (past where its weight alone is over a budget of every layout).
   const enoughOf = (summary: string): string => {
+    if (summary.length <= LONG_SUMMARY) return summary;
     const reach = Math.max(...layouts.map((l) => gaugeOf(l).reachOf(summary)));
     const enough = reach === Infinity ? summary : scopeOf(summary, reach);
     return enough === summary || plain(enough).length === enough.trim().length ? enough : summary;

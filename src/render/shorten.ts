@@ -68,11 +68,16 @@ function lastSentenceEnd(text: string, reach: number): number | undefined {
   const segments = segmenters.sentence.segment(scope);
   const firstVisible = text.length - text.trimStart().length;
   const whole = text.trimEnd().length;
+  const usable = (end: number) =>
+    end > firstVisible && end < whole && end <= reach && !(text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end)));
   for (let at = Math.min(reach, scope.length - 1); at >= 0; ) {
     const { index, segment } = segments.containing(at)!;
     const end = index + segment.trimEnd().length;
-    const abbreviation = text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end));
-    if (index < reach && end <= reach && end > firstVisible && end < whole && !abbreviation) return end;
+    if (index < reach && usable(end)) return end;
+    // The sentence before ends where this one starts, less the spaces it ends with.
+    let before = index;
+    while (before > 0 && SPACE.test(text[before - 1]!)) before--;
+    if (usable(before)) return before;
     at = index - 1;
   }
   return undefined;
@@ -94,6 +99,7 @@ export function scopeOf(text: string, reach: number): string {
 
 /** Drops trailing whitespace a grapheme cluster at a time, so no cluster is split. */
 function trimEndClusters(text: string): string {
+  if (!SPACE.test(text.slice(-1))) return text;
   let end = text.length;
   while (end > 0) {
     const last = segmenters.grapheme.segment(text).containing(end - 1)!;
@@ -103,10 +109,18 @@ function trimEndClusters(text: string): string {
   return text.slice(0, end);
 }
 
+const ONLY_CLOSERS = /^["'”’»)\]]*$/u;
+
+/** Enough of the end of `text` to tell whether it ends a sentence (the mark and the quotes or brackets after it). */
+function lastChars(text: string): string {
+  const tail = text.slice(-32);
+  return ONLY_CLOSERS.test(tail) ? text : tail;
+}
+
 /** The prefix up to `end`, marked as cut with '…' unless it ends a sentence or is marked already. */
 function candidate(text: string, end: number): string {
   const prefix = trimEndClusters(text.slice(0, end));
-  const endsSentence = SENTENCE_END.test(prefix) && !ABBREVIATION.test(prefix.slice(-24));
+  const endsSentence = SENTENCE_END.test(lastChars(prefix)) && !ABBREVIATION.test(prefix.slice(-24));
   return endsSentence ? prefix : prefix + ELLIPSIS;
 }
 

@@ -14,13 +14,15 @@ export interface Allowance {
 
 /** A word may hold a link, whose weight only the whole word tells: text is weighed in whole words. */
 const SPACE = /\s/gu;
+/** Text is weighed in prefixes of about this many code units, then twice as many, and so on. */
+const FIRST_PREFIX = 256;
 
 /**
  * The prefix weights of `text`, or of a prefix of it that ends a word and already weighs
  * more than `room` (a 20,000-character summary is not weighed whole to fit a post).
  */
 export function weighUpTo(prefixWeights: PrefixWeights, text: string, room: number): ArrayLike<number> {
-  for (let size = Math.max(0, room) + 64; ; size *= 2) {
+  for (let size = FIRST_PREFIX; ; size *= 2) {
     SPACE.lastIndex = size;
     const space = size < text.length && SPACE.test(text) ? SPACE.lastIndex - 1 : text.length;
     const end = Math.min(space, 2 * size);
@@ -29,16 +31,21 @@ export function weighUpTo(prefixWeights: PrefixWeights, text: string, room: numb
   }
 }
 
-/** `weighUpTo` remembering each text's weights, for the texts a post is fitted with. */
+/**
+ * `weighUpTo` remembering the weights of each prefix it weighed: a post is fitted by
+ * weighing the same texts (and prefixes of a long summary) again and again.
+ */
 export function rememberingWeigh(prefixWeights: PrefixWeights): Weigh {
   const weighed = new Map<string, ArrayLike<number>>();
-  return (text, room) => {
-    const known = weighed.get(text);
-    if (known && (known.length === text.length + 1 || known[known.length - 1]! > room)) return known;
-    const sums = weighUpTo(prefixWeights, text, room);
-    weighed.set(text, sums);
+  const remembered = (text: string): ArrayLike<number> => {
+    let sums = weighed.get(text);
+    if (!sums) {
+      sums = prefixWeights(text);
+      weighed.set(text, sums);
+    }
     return sums;
   };
+  return (text, room) => weighUpTo(remembered, text, room);
 }
 
 /** The weight of the whole of `text`, or Infinity when what was weighed of it is past `room` already. */
