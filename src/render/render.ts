@@ -127,6 +127,11 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Cont
  */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
+function sameContent(a: Content, b: Content): boolean {
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((item, i) => item === y[i]);
+  return a.title === b.title && a.summary === b.summary && a.author === b.author && same(a.hashtags, b.hashtags) && same(a.categories, b.categories);
+}
+
 /**
  * Text without bidi controls, trimmed: taken out before fitting, so that what is weighed
  * and cut is what the post shows (hashtags never hold them: they are made of letters,
@@ -183,17 +188,9 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
     }
     return parts;
   };
-  const formatted = new Map<string, string>();
-  /** The post's text; `parts`, when given, are those of `c`. Each content is formatted once. */
-  const textOf = (c: Content, parts?: Part[]): string => {
-    const key = [c.title, c.summary, c.author, ...c.hashtags, '', ...c.categories].join('\u0000');
-    let text = formatted.get(key);
-    if (text === undefined) {
-      text = format(parts ?? partsOf(c), { link });
-      formatted.set(key, text);
-    }
-    return text;
-  };
+  const textOf = (c: Content): string => format(partsOf(c), { link });
+  /** The last content found to fit, and its text: the post is made of it. */
+  let fitted: { content: Content; text: string } | undefined;
   const linkAlone = { parts: partsOf(NOTHING_BUT_THE_LINK), text: textOf(NOTHING_BUT_THE_LINK) };
   const gauges = new Map<Layout, Gauge>();
   const gaugeOf = (layout: Layout): Gauge => {
@@ -205,11 +202,14 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
     return gauge;
   };
   const fitsIn = (layout: Layout, c: Content): boolean => {
-    const parts = partsOf(c);
-    return gaugeOf(layout).mayFit(parts) && gaugeOf(layout).fits(textOf(c, parts));
+    if (!gaugeOf(layout).mayFit(partsOf(c))) return false;
+    const text = textOf(c);
+    if (!gaugeOf(layout).fits(text)) return false;
+    fitted = { content: c, text };
+    return true;
   };
   const post = (layout: Layout, c: Content, shortened: boolean): RenderOutcome => {
-    const text = textOf(c);
+    const text = fitted && sameContent(fitted.content, c) ? fitted.text : textOf(c);
     const lengths = gaugeOf(layout).counts(text);
     return {
       ok: true,

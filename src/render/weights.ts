@@ -3,7 +3,7 @@ import type { Budget } from '../platform.ts';
 
 export type PrefixWeights = NonNullable<Budget['prefixWeights']>;
 
-/** The prefix weights of a text, at least as far as it weighs `room` (see `weighUpTo`). */
+/** The prefix weights of a text, at least as far as it weighs `room` (see `rememberingWeigh`). */
 export type Weigh = (text: string, room: number) => ArrayLike<number>;
 
 /** How much a budget leaves one piece of a post, and how that budget weighs text. */
@@ -17,35 +17,34 @@ const SPACE = /\s/gu;
 /** Text is weighed in prefixes of about this many code units, then twice as many, and so on. */
 const FIRST_PREFIX = 256;
 
-/**
- * The prefix weights of `text`, or of a prefix of it that ends a word and already weighs
- * more than `room` (a 20,000-character summary is not weighed whole to fit a post).
- */
-export function weighUpTo(prefixWeights: PrefixWeights, text: string, room: number): ArrayLike<number> {
-  for (let size = FIRST_PREFIX; ; size *= 2) {
-    SPACE.lastIndex = size;
-    const space = size < text.length && SPACE.test(text) ? SPACE.lastIndex - 1 : text.length;
-    const end = Math.min(space, 2 * size);
-    const sums = prefixWeights(text.slice(0, end));
-    if (end >= text.length || sums[end]! > room) return sums;
-  }
+/** Where the `n`th prefix of `text` that is weighed ends: at a word's end past FIRST_PREFIX × 2ⁿ code units. */
+function prefixEnd(text: string, n: number): number {
+  const size = FIRST_PREFIX * 2 ** n;
+  if (size >= text.length) return text.length;
+  SPACE.lastIndex = size;
+  return Math.min(SPACE.test(text) ? SPACE.lastIndex - 1 : text.length, 2 * size);
 }
 
 /**
- * `weighUpTo` remembering the weights of each prefix it weighed: a post is fitted by
- * weighing the same texts (and prefixes of a long summary) again and again.
+ * Weighs text by `prefixWeights` as far as needed: the weights of the whole text, or of a
+ * prefix of it that ends a word and already weighs more than `room` (a 20,000-character
+ * summary is not weighed whole to fit a post). Each prefix is weighed once: a post is
+ * fitted by weighing the same texts again and again.
  */
 export function rememberingWeigh(prefixWeights: PrefixWeights): Weigh {
-  const weighed = new Map<string, ArrayLike<number>>();
-  const remembered = (text: string): ArrayLike<number> => {
-    let sums = weighed.get(text);
-    if (!sums) {
-      sums = prefixWeights(text);
-      weighed.set(text, sums);
+  const weighed = new Map<string, ArrayLike<number>[]>();
+  return (text, room) => {
+    let prefixes = weighed.get(text);
+    if (!prefixes) {
+      prefixes = [];
+      weighed.set(text, prefixes);
     }
-    return sums;
+    for (let n = 0; ; n++) {
+      const end = prefixEnd(text, n);
+      const sums = (prefixes[n] ??= prefixWeights(text.slice(0, end)));
+      if (end >= text.length || sums[end]! > room) return sums;
+    }
   };
-  return (text, room) => weighUpTo(remembered, text, room);
 }
 
 /** The weight of the whole of `text`, or Infinity when what was weighed of it is past `room` already. */
