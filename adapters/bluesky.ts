@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
-import { graphemes, utf8Bytes } from '../src/render/count.ts';
+import { graphemePrefixes, graphemes, utf8Bytes, utf8Prefixes } from '../src/render/count.ts';
 import { fetchImage } from './fetch-image.ts';
 import { readableLink } from '../src/render/link-text.ts';
 import { delayUntil, describeError, wasNeverSent } from './http-errors.ts';
@@ -431,8 +431,8 @@ export const blueskyAdapter = defineAdapter({
           {
             name: 'post',
             budgets: [
-              { unit: 'graphemes', limit: 300, count: graphemes },
-              { unit: 'bytes', limit: 3000, count: utf8Bytes },
+              { unit: 'graphemes', limit: 300, count: graphemes, prefixWeights: graphemePrefixes },
+              { unit: 'bytes', limit: 3000, count: utf8Bytes, prefixWeights: utf8Prefixes },
             ],
           },
         ],

@@ -13,7 +13,8 @@ import { urlWithoutCredentials } from '../src/config/url.ts';
 import { defineAdapter, type Part, type RenderedPost, type SendResult } from '../src/platform.ts';
 import { UserError } from '../src/errors.ts';
 import { makeRedactor, type Redactor } from '../src/redact.ts';
-import { graphemes } from '../src/render/count.ts';
+import { graphemePrefixes, graphemes } from '../src/render/count.ts';
+import { mayBeLink, withoutWords } from './linkish.ts';
 import { editResultOf } from './edit-result.ts';
 import { delayUntil, describeError, excerpt, wasNeverSent } from './http-errors.ts';
 import { twitterText } from './twitter-text.ts';
@@ -65,6 +66,11 @@ const CLEAN_URL = /^https?:\/\/[^\s<>()[\]"'`]*[A-Za-z0-9/_-]$/u;
 const MENTION_WITH_DOMAIN = /(?<![=/\p{L}\p{M}\p{N}\p{Pc}])@([A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)@[\p{L}\p{M}\p{Nd}\p{Pc}]+(?:[.-]+[\p{L}\p{M}\p{Nd}\p{Pc}]+)*/gu;
 /** Mastodon skips a mention followed by another "@" or by "://". */
 const NOT_A_MENTION_AFTER = /^(?:[@＠]|:\/\/)/u;
+
+/** Whether Mastodon may count a word otherwise than by its graphemes: a link of any scheme, a mention. */
+function countedOtherwise(text: string): boolean {
+  return mayBeLink(text) || text.includes('@') || text.includes('xmpp:') || text.includes('magnet:');
+}
 
 function isWhitespaceOrEdge(char: string | undefined): boolean {
   return char === undefined || /\s/u.test(char);
@@ -235,6 +241,7 @@ export const mastodonAdapter = defineAdapter({
                 unit: 'graphemes',
                 limit: limits.maxCharacters,
                 count: (text) => mastodonLength(text, limits.urlWeight, spoilerText),
+                prefixWeights: (text) => withoutWords(graphemePrefixes(text), text, countedOtherwise),
               },
             ],
           },

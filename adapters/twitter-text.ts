@@ -7,6 +7,9 @@ const require = createRequire(import.meta.url);
  * twitter-text, loaded on the first count rather than with the adapters: it costs about
  * 0.1 s to load, which commands that render nothing (validate, status) need not pay.
  */
+let loaded: typeof TwitterText | undefined;
+
 export function twitterText(): typeof TwitterText {
-  return require('twitter-text') as typeof TwitterText;
+  loaded ??= require('twitter-text') as typeof TwitterText;
+  return loaded;
 }

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { z } from 'zod';
 import { twitterText } from './twitter-text.ts';
+import { xPrefixWeights } from './x-weights.ts';
 import type { ApiResponseError, ITwitterApiClientPlugin, SingleTwitterRateLimit, TwitterApi } from 'twitter-api-v2';
 import { OAuthTokens, RenewalRefusedError } from '../src/auth/oauth-tokens.ts';
 import type { Logger } from 'pino';
@@ -49,7 +50,7 @@ const ARTICLE_TEXT: ReadonlySet<Part['kind']> = new Set(['title', 'summary', 'au
 /** Plain text, as X shows it; NFC because X counts (and stores) the normalized form. */
 function formatPlain(parts: Part[]): string {
   return parts
-    .map((p) => (ARTICLE_TEXT.has(p.kind) ? p.text.replace(MENTION_SIGN, '$&\u2060') : p.text))
+    .map((p) => (ARTICLE_TEXT.has(p.kind) && /[@＠]/.test(p.text) ? p.text.replace(MENTION_SIGN, '$&\u2060') : p.text))
     .join('')
     .normalize('NFC')
     .replace(FORBIDDEN_CHARACTERS, '');
@@ -57,7 +58,7 @@ function formatPlain(parts: Part[]): string {
 
 const rules: PlatformRules = {
   defaultTemplate: '{title}\n\n{summary}\n\n{link}\n{hashtags}',
-  layouts: [{ name: 'text', budgets: [{ unit: 'weighted', limit: MAX_WEIGHTED_LENGTH, count: weightedLength }] }],
+  layouts: [{ name: 'text', budgets: [{ unit: 'weighted', limit: MAX_WEIGHTED_LENGTH, count: weightedLength, prefixWeights: xPrefixWeights }] }],
   format: formatPlain,
 };
 

@@ -17,6 +17,14 @@ export interface Budget {
   limit: number;
   /** Counts the final text exactly as it will be sent (markup included). */
   count(text: string): number;
+  /**
+   * Optional; with it a post is fitted at about the cost of one `count` instead of one per
+   * attempt. For plain text going into a post (a title, a summary, a template's literal
+   * text), the least each prefix can add to `count`: element i for `text.slice(0, i)`,
+   * never decreasing, never more than the prefix adds wherever it stands in a post (a link
+   * or a mention may add less) and exact for ordinary words; `text.length + 1` elements.
+   */
+  prefixWeights?(text: string): ArrayLike<number>;
 }
 
 /**

@@ -37,6 +37,42 @@ export function graphemes(text: string): number {
   return n;
 }
 
+/**
+ * Graphemes of each prefix of `text`: element i is `graphemes(text.slice(0, i))` at a
+ * cluster boundary; a cluster counts from its first code unit.
+ */
+export function graphemePrefixes(text: string): Float64Array {
+  const starts = new Uint8Array(text.length).fill(1);
+  for (const stretch of text.matchAll(SLOW_STRETCH)) {
+    const from = Math.max(0, stretch.index - 1);
+    const part = text.slice(from, stretch.index + stretch[0].length + 1);
+    starts.fill(0, from, from + part.length);
+    for (const { index } of graphemeSegmenter.segment(part)) starts[from + index] = 1;
+  }
+  return cumulative(starts);
+}
+
+/** UTF-8 bytes of each prefix of `text` (a lone surrogate counts the 3 bytes of U+FFFD). */
+export function utf8Prefixes(text: string): Float64Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes[i++] = 4;
+    } else {
+      bytes[i] = unit < 0x80 ? 1 : unit < 0x800 ? 2 : 3;
+    }
+  }
+  return cumulative(bytes);
+}
+
+/** Running sums of `increments`, starting at 0: element i is the sum of the first i. */
+export function cumulative(increments: ArrayLike<number>): Float64Array {
+  const sums = new Float64Array(increments.length + 1);
+  for (let i = 0; i < increments.length; i++) sums[i + 1] = sums[i]! + increments[i]!;
+  return sums;
+}
+
 export function utf16(text: string): number {
   return text.length;
 }

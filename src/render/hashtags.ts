@@ -43,10 +43,25 @@ const BOOKKEEPING = [
   "Editor's Picks", "Editors' Picks", 'Editor Picks', "Editor's Choice", 'Recommended', 'Must Read',
 ];
 
-/** A category compared with the lists above and the channel's `map` and `exclude`: its words, lowercased. */
-function categoryKey(text: string): string {
-  return text.normalize('NFC').toLowerCase().split(SEPARATOR).join('');
+const MEMO_MAX = 10_000;
+
+/**
+ * `fn` remembering what it gave for each text: a feed's categories recur in every item and
+ * on every channel. Forgets all once it holds `MEMO_MAX` texts, so memory stays flat.
+ */
+function remembered<T>(fn: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    if (memo.has(text)) return memo.get(text)!;
+    if (memo.size >= MEMO_MAX) memo.clear();
+    const value = fn(text);
+    memo.set(text, value);
+    return value;
+  };
 }
+
+/** A category compared with the lists above and the channel's `map` and `exclude`: its words, lowercased. */
+const categoryKey = remembered((text: string): string => text.normalize('NFC').toLowerCase().split(SEPARATOR).join(''));
 
 const BOOKKEEPING_KEYS = new Set(BOOKKEEPING.map(categoryKey));
 
@@ -92,7 +107,9 @@ function calmed(text: string): string {
  * The hashtag a person would write for a category, or undefined for one nobody would.
  * A trailing "(qualifier)" is dropped first ("Gowanus Canal (Brooklyn, NY)" → #GowanusCanal).
  */
-export function hashtagFromCategory(category: string): string | undefined {
+export const hashtagFromCategory = remembered(hashtagOf);
+
+function hashtagOf(category: string): string | undefined {
   let text = category.normalize('NFC').trim();
   while (PARENTHESIZED_TAIL.test(text)) text = text.replace(PARENTHESIZED_TAIL, '');
   if (TAXONOMY.test(text)) return undefined;

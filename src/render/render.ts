@@ -1,11 +1,14 @@
 /** Renders an article for one channel: fills its template and fits the text to the platform's budgets. */
 import type { Article } from '../article.ts';
+import { charClass } from '../text/char-class.ts';
 import type { ChannelBase } from '../config/channel-base.ts';
 import type { Layout, Part, PlatformRules, RenderedPost } from '../platform.ts';
+import { Gauge } from './gauge.ts';
 import { hashtagsFrom } from './hashtags.ts';
-import { shorten } from './shorten.ts';
+import { scopeOf, shorten } from './shorten.ts';
 import { fillTemplate, placeholdersIn, templateProblem, type PlaceholderKind } from './template.ts';
 import { withUtm } from './utm.ts';
+import type { Allowance } from './weights.ts';
 
 export type RenderOutcome = { ok: true; post: RenderedPost } | { ok: false; reason: string };
 
@@ -20,27 +23,59 @@ interface Content {
 
 const NOTHING_BUT_THE_LINK: Content = { title: '', summary: '', author: '', categories: [], hashtags: [] };
 
+/** A summary longer than this is cut to what fitting reads of it before anything else is done with it. */
+const LONG_SUMMARY = 2048;
+
 /** A lead cut shorter than this says nothing ("This is a…", "Mini-Series Premiere!"): it is dropped instead. */
 const MIN_SHORTENED_LEAD_WORDS = 4;
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
-function comparable(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const isLetterOrNumber = charClass(/^[\p{L}\p{N}]$/u);
+
+/** The letters and numbers of a text, lowercased, with one space for each run of anything else between them. */
+function* comparableChars(text: string): Generator<string> {
+  let spaced = false;
+  let started = false;
+  for (const char of text.toLowerCase()) {
+    if (!isLetterOrNumber(char.codePointAt(0)!)) {
+      spaced = started;
+      continue;
+    }
+    if (spaced) yield ' ';
+    yield char;
+    started = true;
+    spaced = false;
+  }
+}
+
+/** Whether `title` begins with `summary`, compared by `comparableChars`: read only as far as they agree. */
+function restatesTitle(summary: string, title: string): boolean {
+  const titleChars = comparableChars(title);
+  for (const char of comparableChars(summary)) if (titleChars.next().value !== char) return false;
+  return true;
 }
 
 /** Whether a shortened lead still tells the reader something the headline does not. */
 function worthShowing(summary: string, title: string): boolean {
-  const words = summary.replace(/…$/, '').split(/\s+/).filter(Boolean);
-  if (words.length < MIN_SHORTENED_LEAD_WORDS && !UNSPACED_SCRIPT.test(summary)) return false;
-  return !comparable(title).startsWith(comparable(summary));
+  const lead = summary.endsWith('…') ? summary.slice(0, -1) : summary;
+  if (!hasWords(lead, MIN_SHORTENED_LEAD_WORDS) && !UNSPACED_SCRIPT.test(summary)) return false;
+  return !restatesTitle(summary, title);
+}
+
+function hasWords(text: string, count: number): boolean {
+  const word = /\S+/gu;
+  for (let found = 0; word.exec(text); ) if (++found >= count) return true;
+  return false;
 }
 
 function concatenate(parts: Part[]): string {
   return parts.map((p) => p.text).join('');
 }
 
-function fitsLayout(layout: Layout, text: string): boolean {
-  return layout.budgets.every((b) => b.count(text) <= b.limit);
+/** Whether content fits, and what the budgets leave a field to be shortened. */
+interface Fitting {
+  fits(content: Content): boolean;
+  allowances(content: Content, field: 'summary' | 'title'): Allowance[] | undefined;
 }
 
 /**
@@ -49,7 +84,7 @@ function fitsLayout(layout: Layout, text: string): boolean {
  * author, the title (cut at a word, else a grapheme, else dropped). Only what the
  * template shows is touched. The caller has checked that the post fits with all of it gone.
  */
-function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content) => boolean): Content {
+function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Content {
   let c = full;
   const droppableHashtags = shown.has('hashtags') ? c.hashtags.length : 0;
   const droppableCategories = shown.has('categories') && c.categories.length > 0;
@@ -57,32 +92,32 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
     // Far over budget when even this does not fit: as dropping never adds to a count, no
     // step down to it fits either, so they need not be tried one by one.
     const bare = { ...c, hashtags: droppableHashtags ? [] : c.hashtags, categories: droppableCategories ? [] : c.categories };
-    if (!fits(bare)) c = bare;
+    if (!fitting.fits(bare)) c = bare;
   }
   if (shown.has('hashtags')) {
     while (c.hashtags.length > 0) {
       c = { ...c, hashtags: c.hashtags.slice(0, -1) };
-      if (fits(c)) return c;
+      if (fitting.fits(c)) return c;
     }
   }
   if (shown.has('categories') && c.categories.length > 0) {
     c = { ...c, categories: [] };
-    if (fits(c)) return c;
+    if (fitting.fits(c)) return c;
   }
   if (shown.has('summary') && c.summary) {
     const base = c;
-    const summary = shorten(c.summary, (s) => fits({ ...base, summary: s }), ['sentence', 'word']);
+    const summary = shorten(c.summary, (s) => fitting.fits({ ...base, summary: s }), ['sentence', 'word'], fitting.allowances(base, 'summary'));
     if (summary !== undefined && worthShowing(summary, c.title)) return { ...c, summary };
     c = { ...c, summary: '' };
-    if (fits(c)) return c;
+    if (fitting.fits(c)) return c;
   }
   if (shown.has('author') && c.author) {
     c = { ...c, author: '' };
-    if (fits(c)) return c;
+    if (fitting.fits(c)) return c;
   }
   if (!shown.has('title')) return c;
   const base = c;
-  const title = shorten(c.title, (t) => fits({ ...base, title: t }), ['word', 'grapheme']);
+  const title = shorten(c.title, (t) => fitting.fits({ ...base, title: t }), ['word', 'grapheme'], fitting.allowances(base, 'title'));
   return { ...c, title: title ?? '' };
 }
 
@@ -90,7 +125,21 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fits: (content: Content
  * Directional overrides, embeddings and isolates (and the marks): in a post they can make
  * text read other than it is (a link shown reversed) or spill over what follows it.
  */
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+function sameContent(a: Content, b: Content): boolean {
+  const same = (x: string[], y: string[]) => x.length === y.length && x.every((item, i) => item === y[i]);
+  return a.title === b.title && a.summary === b.summary && a.author === b.author && same(a.hashtags, b.hashtags) && same(a.categories, b.categories);
+}
+
+/**
+ * Text without bidi controls, trimmed: taken out before fitting, so that what is weighed
+ * and cut is what the post shows (hashtags never hold them: they are made of letters,
+ * marks and numbers).
+ */
+function plain(text: string): string {
+  return text.replace(BIDI_CONTROLS, '').trim();
+}
 
 export interface RenderOptions {
   /**
@@ -121,26 +170,53 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
 
   const link = withUtm(article.link, channel.utm);
   const format = rules.format ?? concatenate;
-  const textOf = (c: Content): string =>
-    format(
-      fillTemplate(template, {
+  const shownTemplate = template.replace(BIDI_CONTROLS, '');
+  const shownLink = link.replace(BIDI_CONTROLS, '');
+  const filled = new WeakMap<Content, Part[]>();
+  const partsOf = (c: Content): Part[] => {
+    let parts = filled.get(c);
+    if (!parts) {
+      parts = fillTemplate(shownTemplate, {
         title: c.title,
         summary: c.summary,
-        link,
+        link: shownLink,
         hashtags: c.hashtags.join(' '),
         author: c.author,
         categories: c.categories.join(', '),
-      }).map((p) => ({ ...p, text: p.text.replace(BIDI_CONTROLS, '') })),
-      { link },
-    );
-  const post = (layout: Layout, c: Content, shortened: boolean): RenderOutcome => {
+      });
+      filled.set(c, parts);
+    }
+    return parts;
+  };
+  const textOf = (c: Content): string => format(partsOf(c), { link });
+  /** The last content found to fit, and its text: the post is made of it. */
+  let fitted: { content: Content; text: string } | undefined;
+  const linkAlone = { parts: partsOf(NOTHING_BUT_THE_LINK), text: textOf(NOTHING_BUT_THE_LINK) };
+  const gauges = new Map<Layout, Gauge>();
+  const gaugeOf = (layout: Layout): Gauge => {
+    let gauge = gauges.get(layout);
+    if (!gauge) {
+      gauge = new Gauge(layout, linkAlone);
+      gauges.set(layout, gauge);
+    }
+    return gauge;
+  };
+  const fitsIn = (layout: Layout, c: Content): boolean => {
+    if (!gaugeOf(layout).mayFit(partsOf(c))) return false;
     const text = textOf(c);
+    if (!gaugeOf(layout).fits(text)) return false;
+    fitted = { content: c, text };
+    return true;
+  };
+  const post = (layout: Layout, c: Content, shortened: boolean): RenderOutcome => {
+    const text = fitted && sameContent(fitted.content, c) ? fitted.text : textOf(c);
+    const lengths = gaugeOf(layout).counts(text);
     return {
       ok: true,
       post: {
         layout: layout.name,
         text,
-        lengths: layout.budgets.map((b) => ({ unit: b.unit, length: b.count(text), limit: b.limit })),
+        lengths: layout.budgets.map((b, i) => ({ unit: b.unit, length: lengths[i]!, limit: b.limit })),
         shortened,
         link,
         title: c.title,
@@ -160,29 +236,44 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
   };
 
   const hashtagOptions = channel.hashtags;
+  // A summary far longer than any post is cut first to what shortening it would read
+  // (past where its weight alone is over a budget of every layout).
+  const enoughOf = (summary: string): string => {
+    if (summary.length <= LONG_SUMMARY) return summary;
+    const reach = Math.max(...layouts.map((l) => gaugeOf(l).reachOf(summary)));
+    const enough = reach === Infinity ? summary : scopeOf(summary, reach);
+    return enough === summary || plain(enough).length === enough.trim().length ? enough : summary;
+  };
   const full: Content = {
-    title: article.title.trim(),
-    summary: article.summary.trim(),
-    author: article.author?.trim() ?? '',
-    categories: article.categories.map((c) => c.trim()).filter(Boolean),
+    title: plain(article.title),
+    summary: plain(enoughOf(article.summary.trim())),
+    author: plain(article.author ?? ''),
+    categories: article.categories.map(plain).filter(Boolean),
     hashtags: hashtagsFrom(article.categories, {
       ...hashtagOptions,
       max: Math.min(hashtagOptions.max, rules.maxHashtags ?? Infinity),
     }),
   };
-  const fullText = textOf(full);
-  const roomy = layouts.find((l) => fitsLayout(l, fullText));
+  const roomy = layouts.find((l) => fitsIn(l, full));
   if (roomy) return post(roomy, full, false);
 
-  const linkAlone = textOf(NOTHING_BUT_THE_LINK);
-  const exceeded = last.budgets.find((b) => b.count(linkAlone) > b.limit);
-  if (exceeded) {
+  const linkAloneCounts = gaugeOf(last).counts(linkAlone.text);
+  const exceeded = last.budgets.findIndex((b, i) => linkAloneCounts[i]! > b.limit);
+  if (exceeded >= 0) {
+    const budget = last.budgets[exceeded]!;
     return {
       ok: false,
       reason:
         `cannot fit: layout "${last.name}" has no room for the title ` +
-        `(link alone is ${exceeded.count(linkAlone)} ${exceeded.unit}, limit ${exceeded.limit})`,
+        `(link alone is ${linkAloneCounts[exceeded]} ${budget.unit}, limit ${budget.limit})`,
     };
   }
-  return post(last, fit(full, shown, (c) => fitsLayout(last, textOf(c))), true);
+  return post(
+    last,
+    fit(full, shown, {
+      fits: (c) => fitsIn(last, c),
+      allowances: (c, field) => gaugeOf(last).allowances(partsOf(c), field),
+    }),
+    true,
+  );
 }

@@ -1,5 +1,6 @@
 /** Shortening plain text to fit: cut at the best boundary that leaves room, and mark the cut with '…'. */
 import { ABBREVIATION, SENTENCE_END } from '../text/sentences.ts';
+import { weightOf, type Allowance } from './weights.ts';
 
 export type BoundaryLevel = 'sentence' | 'word' | 'grapheme';
 
@@ -19,16 +20,13 @@ const segmenters = {
  * `LOOKAHEAD` characters past it, and at least one that is not whitespace, so the
  * boundaries it reports up to `reach` are those of the whole text.
  */
-function boundaries(text: string, level: BoundaryLevel, reach: number): number[] {
-  const visibleAfter = /\S/gu;
-  visibleAfter.lastIndex = reach + LOOKAHEAD;
-  const scopeEnd = visibleAfter.test(text) ? visibleAfter.lastIndex : text.length;
+function boundaries(text: string, level: BoundaryLevel, reach: number, from = 0, scopeEnd = scopeEndOf(text, reach)): number[] {
   const ends: number[] = [];
-  for (const { segment, index, isWordLike } of segmenters[level].segment(text.slice(0, scopeEnd))) {
-    if (index >= reach) break;
+  for (const { segment, index, isWordLike } of segmenters[level].segment(text.slice(from, scopeEnd))) {
+    if (from + index >= reach) break;
     if (level === 'word' && !isWordLike) continue;
-    const end = index + (level === 'sentence' ? segment.trimEnd().length : segment.length);
-    if (level === 'sentence' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end))) continue;
+    const end = from + index + (level === 'sentence' ? segment.trimEnd().length : segment.length);
+    if (level === 'sentence' && text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end))) continue;
     ends.push(end);
   }
   const firstVisible = text.length - text.trimStart().length;
@@ -36,8 +34,72 @@ function boundaries(text: string, level: BoundaryLevel, reach: number): number[]
   return ends.filter((end) => end > firstVisible && end < whole && end <= reach);
 }
 
+function scopeEndOf(text: string, reach: number): number {
+  const visibleAfter = /\S/gu;
+  visibleAfter.lastIndex = reach + LOOKAHEAD;
+  return visibleAfter.test(text) ? visibleAfter.lastIndex : text.length;
+}
+
+const SPACE = /\s/u;
+/** A mark, joiner or format character sticks to a space before it: a word cannot be segmented from there. */
+const STICKS_TO_SPACE = /[\p{M}\p{Cf}]/u;
+
+/**
+ * The last word end up to `reach`, found by segmenting only the words around it (word
+ * segmentation is slow, and a word's boundaries depend on nothing past the spaces around
+ * it); from the start as `boundaries` does when the text has no space near `reach`.
+ */
+function lastWordEnd(text: string, reach: number): number | undefined {
+  const spaceAfter = text.slice(reach).search(SPACE);
+  const scopeEnd = spaceAfter < 0 ? scopeEndOf(text, reach) : Math.min(reach + spaceAfter + 1, scopeEndOf(text, reach));
+  let from = reach;
+  while (from > 0 && reach - from <= LOOKAHEAD) {
+    from--;
+    while (from > 0 && (!SPACE.test(text[from - 1]!) || STICKS_TO_SPACE.test(text[from]!))) from--;
+    const ends = boundaries(text, 'word', reach, from, scopeEnd);
+    if (ends.length > 0) return ends[ends.length - 1];
+  }
+  return from === 0 ? undefined : boundaries(text, 'word', reach).at(-1);
+}
+
+/** The last sentence end up to `reach`, found by segmenting backwards from it. */
+function lastSentenceEnd(text: string, reach: number): number | undefined {
+  const scope = text.slice(0, scopeEndOf(text, reach));
+  const segments = segmenters.sentence.segment(scope);
+  const firstVisible = text.length - text.trimStart().length;
+  const whole = text.trimEnd().length;
+  const usable = (end: number) =>
+    end > firstVisible && end < whole && end <= reach && !(text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end)));
+  for (let at = Math.min(reach, scope.length - 1); at >= 0; ) {
+    const { index, segment } = segments.containing(at)!;
+    const end = index + segment.trimEnd().length;
+    if (index < reach && usable(end)) return end;
+    // The sentence before ends where this one starts, less the spaces it ends with.
+    let before = index;
+    while (before > 0 && SPACE.test(text[before - 1]!)) before--;
+    if (usable(before)) return before;
+    at = index - 1;
+  }
+  return undefined;
+}
+
+function lastBoundary(text: string, level: BoundaryLevel, reach: number): number | undefined {
+  if (level === 'word') return lastWordEnd(text, reach);
+  if (level === 'sentence') return lastSentenceEnd(text, reach);
+  return boundaries(text, level, reach).at(-1);
+}
+
+/**
+ * As much of `text` as shortening it to at most `reach` reads: a long text can be cut to
+ * this before it is shortened, with the same outcome.
+ */
+export function scopeOf(text: string, reach: number): string {
+  return text.slice(0, scopeEndOf(text, reach));
+}
+
 /** Drops trailing whitespace a grapheme cluster at a time, so no cluster is split. */
 function trimEndClusters(text: string): string {
+  if (!SPACE.test(text.slice(-1))) return text;
   let end = text.length;
   while (end > 0) {
     const last = segmenters.grapheme.segment(text).containing(end - 1)!;
@@ -47,10 +109,18 @@ function trimEndClusters(text: string): string {
   return text.slice(0, end);
 }
 
+const ONLY_CLOSERS = /^["'”’»)\]]*$/u;
+
+/** Enough of the end of `text` to tell whether it ends a sentence (the mark and the quotes or brackets after it). */
+function lastChars(text: string): string {
+  const tail = text.slice(-32);
+  return ONLY_CLOSERS.test(tail) ? text : tail;
+}
+
 /** The prefix up to `end`, marked as cut with '…' unless it ends a sentence or is marked already. */
 function candidate(text: string, end: number): string {
   const prefix = trimEndClusters(text.slice(0, end));
-  const endsSentence = SENTENCE_END.test(prefix) && !ABBREVIATION.test(prefix.slice(-24));
+  const endsSentence = SENTENCE_END.test(lastChars(prefix)) && !ABBREVIATION.test(prefix.slice(-24));
   return endsSentence ? prefix : prefix + ELLIPSIS;
 }
 
@@ -93,6 +163,29 @@ function reachOf(text: string, fits: (candidate: string) => boolean): number {
   return reach;
 }
 
+/**
+ * How far into the text a cut can possibly be by the weights alone: the longest prefix
+ * that, with '…', weighs no more than each budget allows. No cut past it fits, as the
+ * weights never exceed the count.
+ */
+function estimatedReach(text: string, allowances: readonly Allowance[]): number {
+  let reach = text.length - 1;
+  for (const { room, weigh } of allowances) {
+    const left = room - weightOf(weigh(ELLIPSIS, Infinity), ELLIPSIS);
+    const sums = weigh(text, left);
+    let lo = 0;
+    let hi = Math.min(reach, sums.length - 1);
+    if (!(sums[0]! <= left)) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (sums[mid]! <= left) lo = mid;
+      else hi = mid - 1;
+    }
+    reach = lo;
+  }
+  return splitsSurrogatePair(text, reach) ? reach - 1 : reach;
+}
+
 /** The candidate at the last boundary that fits, by binary search (a longer prefix never counts less). */
 function longestFitting(text: string, ends: number[], fits: (candidate: string) => boolean): string | undefined {
   let lo = 0;
@@ -116,15 +209,24 @@ function longestFitting(text: string, ends: number[], fits: (candidate: string) 
  * else a grapheme boundary (or only at the `levels` given, in that order), whitespace
  * trimmed and ending with '…', that `fits`; undefined when none does. Never splits a
  * grapheme cluster, so never a surrogate pair, an emoji ZWJ sequence or a flag.
+ *
+ * With `allowances` (what each budget leaves the text, and how it weighs text), the cut is
+ * found by weight and `fits` is asked once where the weights are exact; without them, by
+ * asking `fits` of ever longer prefixes.
  */
 export function shorten(
   text: string,
   fits: (candidate: string) => boolean,
   levels: readonly BoundaryLevel[] = ['sentence', 'word', 'grapheme'],
+  allowances?: readonly Allowance[],
 ): string | undefined {
-  const reach = reachOf(text, fits);
-  if (reach === 0) return undefined;
+  const reach = allowances ? estimatedReach(text, allowances) : reachOf(text, fits);
+  if (reach <= 0) return undefined;
   for (const level of levels) {
+    const last = lastBoundary(text, level, reach);
+    if (last === undefined) continue;
+    const attempt = candidate(text, last);
+    if (fits(attempt)) return attempt;
     const found = longestFitting(text, boundaries(text, level, reach), fits);
     if (found !== undefined) return found;
   }

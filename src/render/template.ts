@@ -17,7 +17,20 @@ function isPlaceholder(name: string): name is PlaceholderKind {
   return (PLACEHOLDERS as readonly string[]).includes(name);
 }
 
+/** Each template's tokens and lines, read once: a template is filled for every attempt at fitting a post. */
+const tokensOf = new Map<string, Token[]>();
+const linesOf = new Map<string, LineToken[][]>();
+
 function tokenize(template: string): Token[] {
+  let tokens = tokensOf.get(template);
+  if (!tokens) {
+    tokens = tokensIn(template);
+    tokensOf.set(template, tokens);
+  }
+  return tokens;
+}
+
+function tokensIn(template: string): Token[] {
   const tokens: Token[] = [];
   let literal = '';
   let last = 0;
@@ -130,7 +143,12 @@ function appendLiteral(parts: Part[], text: string): void {
  * first, with `templateProblem`).
  */
 export function fillTemplate(template: string, values: Partial<Record<PlaceholderKind, string>>): Part[] {
-  const lines = splitLines(tokenize(template))
+  let templateLines = linesOf.get(template);
+  if (!templateLines) {
+    templateLines = splitLines(tokenize(template));
+    linesOf.set(template, templateLines);
+  }
+  const lines = templateLines
     .map((line) => fillLine(line, values))
     .filter((parts): parts is Part[] => parts !== undefined);
   const parts: Part[] = [];

@@ -22,8 +22,13 @@ function isUtmParam(pair: string): boolean {
  */
 export function withUtm(link: string, utm?: UtmTags): string {
   const trimmed = link.trim();
-  if (!utm || !URL.canParse(trimmed)) return trimmed;
-  const url = new URL(trimmed);
+  if (!utm) return trimmed;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return trimmed;
+  }
   const tags: [string, string][] = [
     ['utm_source', utm.source],
     ['utm_medium', utm.medium],
