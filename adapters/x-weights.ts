@@ -40,6 +40,13 @@ function loadWeights(): Float64Array {
   return Float64Array.from({ length: 0x10000 }, (_, cp) => weightOf(cp));
 }
 
+/** What a code point weighs once normalized on its own (U+1FBE, weight 2, becomes ι, weight 1). */
+function normalizedWeight(cp: number): number {
+  let sum = 0;
+  for (const c of String.fromCodePoint(cp).normalize('NFC')) sum += weightOf(c.codePointAt(0)!);
+  return sum;
+}
+
 export function xPrefixWeights(text: string): Float64Array {
   const bmp = (bmpWeights ??= loadWeights());
   // In text that is not NFC yet, what X's format normalizes may weigh less than it does here.
@@ -64,7 +71,8 @@ export function xPrefixWeights(text: string): Float64Array {
       FORBIDDEN.has(cp) ||
       (regional && regionalRun % 2 === 0) ||
       (composes && composesBackwards(cp));
-    sums[i + 1] = sums[i]! + (free ? 0 : cp <= 0xffff ? bmp[cp]! : weightOf(cp));
+    const weight = cp <= 0xffff ? bmp[cp]! : weightOf(cp);
+    sums[i + 1] = sums[i]! + (free ? 0 : composes ? Math.min(weight, normalizedWeight(cp)) : weight);
     afterJoiner = cp === ZWJ;
     if (cp > 0xffff) {
       i++;
