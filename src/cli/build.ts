@@ -24,10 +24,26 @@ const onDemandLibraries: Plugin = {
   },
 };
 
+/**
+ * zod's namespace carries every locale's messages (`z.locales`, 60-odd modules), which Herald
+ * never uses: its own messages are English and written where it validates. zod's English is
+ * imported on its own, so the bundle leaves the rest out, the larger part of what zod costs a start.
+ */
+const withoutZodLocales: Plugin = {
+  name: 'without-zod-locales',
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('/node_modules/zod/') ? { path: 'zod-locales', namespace: 'empty' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
 fs.rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli/main.ts'],
+  // The parse thread is started from its own file (src/feeds/parse-pool.ts looks for it beside the chunks).
+  entryPoints: { main: 'src/cli/main.ts', 'parse-thread': 'src/feeds/parse-thread.ts' },
   outdir: 'dist',
   bundle: true,
   // Each `await import()` (a command, a platform library) stays a chunk of its own, loaded when used.
@@ -37,7 +53,7 @@ await build({
   target: 'node20',
   // Native addons load their binaries from beside their own code; pg-native is pg's optional binding.
   external: ['better-sqlite3', 'sharp', 'pg-native'],
-  plugins: [onDemandLibraries],
+  plugins: [onDemandLibraries, withoutZodLocales],
   // The CommonJS libraries bundled in `require` Node's own modules.
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -1,4 +1,4 @@
-import type { SkippedItem } from '../feeds/parse.ts';
+import type { SkippedItem } from '../feeds/list.ts';
 import type { RenderedPost } from '../platform.ts';
 
 /** "weighted 187/280" for each budget of the post's layout. */

@@ -1,6 +1,7 @@
 import { channelsForFeed } from '../delivery/channels.ts';
 import { fetchFeed } from '../feeds/fetch.ts';
-import { parseFeed, type SkippedItem } from '../feeds/parse.ts';
+import type { SkippedItem } from '../feeds/list.ts';
+import { parseFeed } from '../feeds/parse.ts';
 import { withPageImage } from '../feeds/page-image.ts';
 import { MemoryPageImageCache } from '../feeds/page-image-cache.ts';
 import { describeRule } from '../feeds/filter.ts';

@@ -27,6 +27,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
+import { FeedError } from '../errors.ts';
 
 /** The default cap on inflated size when the caller names none (DESIGN: 10 MB). */
 const DEFAULT_MAX_BYTES = 10_485_760;
@@ -34,6 +35,16 @@ const DEFAULT_MAX_BYTES = 10_485_760;
 /** Thrown only for gzip bytes that are corrupt or inflate beyond the cap. */
 export class UndecodableFeedError extends Error {
   override name = 'UndecodableFeedError';
+}
+
+/** Fetched bytes as text (decodeFeedBytes); a FeedError for gzip bytes that cannot be inflated. */
+export function decodeFetched(fetched: { bytes: Buffer; contentType?: string; url: string }, feed: { id: string; maxBytes: number }): string {
+  try {
+    return decodeFeedBytes(fetched.bytes, fetched.contentType, feed.maxBytes);
+  } catch (err) {
+    if (!(err instanceof UndecodableFeedError)) throw err;
+    throw new FeedError(feed.id, `${fetched.url} holds ${err.message}; check the feed's url or raise its maxBytes`);
+  }
 }
 
 export function decodeFeedBytes(bytes: Buffer, contentType?: string, maxBytes = DEFAULT_MAX_BYTES): string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { FeedError } from '../errors.ts';
-import { decodeFeedBytes, UndecodableFeedError } from './decode.ts';
+import { httpGet, type GetResponse } from './http-get.ts';
 
 export interface HttpCache {
   etag?: string;
@@ -21,25 +21,32 @@ export interface FetchOptions {
   signal?: AbortSignal;
 }
 
-export type FetchResult =
-  | { kind: 'not-modified' }
-  | {
-      kind: 'fetched';
-      /** Decoded. */
-      text: string;
-      cache: HttpCache;
-      /** Final URL after redirects, or the absolute file path. */
-      url: string;
-    };
+export type FetchResult = { kind: 'not-modified' } | (Fetched & { /** Decoded. */ text: string });
+
+/** A feed's bytes as they came, to be decoded (decodeFetched) where they are parsed. */
+export type FetchedBytes = { kind: 'not-modified' } | (Fetched & { bytes: Buffer; contentType?: string });
+
+interface Fetched {
+  kind: 'fetched';
+  cache: HttpCache;
+  /** Final URL after redirects, or the absolute file path. */
+  url: string;
+}
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
 const RETRY = 'Herald will retry at the next poll';
-/** The reason a finished fetch's signal is aborted with (without one, each abort builds a DOMException). */
-const FINISHED = new Error('the response was read');
 
-export function fetchFeed(feed: FeedConfig, cache: HttpCache, opts: FetchOptions): Promise<FetchResult> {
+export async function fetchFeed(feed: FeedConfig, cache: HttpCache, opts: FetchOptions): Promise<FetchResult> {
+  const fetched = await fetchFeedBytes(feed, cache, opts);
+  if (fetched.kind === 'not-modified') return fetched;
+  // Loaded here: a poll decodes on the parse thread, and the main thread need not load iconv-lite's tables.
+  const { decodeFetched } = await import('./decode.ts');
+  return { kind: 'fetched', cache: fetched.cache, url: fetched.url, text: decodeFetched(fetched, feed) };
+}
+
+export function fetchFeedBytes(feed: FeedConfig, cache: HttpCache, opts: FetchOptions): Promise<FetchedBytes> {
   if (/^https?:\/\//i.test(feed.url)) return fetchHttp(feed, cache, opts);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(feed.url) && !/^file:/i.test(feed.url)) {
     return Promise.reject(
@@ -49,7 +56,7 @@ export function fetchFeed(feed: FeedConfig, cache: HttpCache, opts: FetchOptions
   return readLocalFeed(feed, opts.baseDir);
 }
 
-async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions): Promise<FetchResult> {
+async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions): Promise<FetchedBytes> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -75,31 +82,26 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
   const visited = [url];
   try {
     for (;;) {
-      const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+      const response = await httpGet(url, headers, controller.signal);
       if (REDIRECT_STATUSES.has(response.status)) {
-        await response.body?.cancel();
+        response.discard();
         const from = url;
-        url = redirectTarget(feed, response, url, visited);
+        url = redirectTarget(feed, header(response, 'location'), response.status, url, visited);
         visited.push(url);
-        // As fetch itself does: credentials are for the origin they were given for.
+        // As fetch does: credentials are for the origin they were given for.
         if (new URL(url).origin !== new URL(from).origin) delete headers.authorization;
         continue;
       }
       if (response.status === 304) {
-        await response.body?.cancel();
+        response.discard();
         return { kind: 'not-modified' };
       }
-      if (!response.ok) {
-        await response.body?.cancel();
+      if (response.status < 200 || response.status > 299) {
+        response.discard();
         throw new FeedError(feed.id, describeStatus(response.status, url));
       }
-      const bytes = await readCapped(response, feed, url);
-      return {
-        kind: 'fetched',
-        text: decode(bytes, response.headers.get('content-type') ?? undefined, feed, url),
-        cache: cacheOf(response),
-        url,
-      };
+      const contentType = header(response, 'content-type');
+      return { kind: 'fetched', bytes: await readCapped(response, feed, url), ...(contentType && { contentType }), cache: cacheOf(response), url };
     }
   } catch (err) {
     if (err instanceof FeedError) throw err;
@@ -115,11 +117,13 @@ async function fetchHttp(feed: FeedConfig, cache: HttpCache, opts: FetchOptions)
     throw new FeedError(feed.id, `cannot fetch ${url} (${networkDetail(err)}); ${RETRY}, check the feed's url if this persists`);
   } finally {
     clearTimeout(timer);
-    // The response is read or cancelled by now. Aborting unhooks fetch's own listener from this
-    // signal at once; left to fetch's finalizer, each poll's signal stayed until a major GC ran it.
-    controller.abort(FINISHED);
     opts.signal?.removeEventListener('abort', cancel);
   }
+}
+
+function header(response: GetResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** fetch refuses a URL with `user:password@`: they go as HTTP Basic auth instead. */
@@ -137,10 +141,9 @@ function lowerCased(headers: Record<string, string> | undefined): Record<string,
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-function redirectTarget(feed: FeedConfig, response: Response, from: string, visited: string[]): string {
-  const location = response.headers.get('location');
+function redirectTarget(feed: FeedConfig, location: string | undefined, status: number, from: string, visited: string[]): string {
   if (!location) {
-    throw new FeedError(feed.id, `HTTP ${response.status} redirect from ${from} names no Location: the server is misconfigured; ${RETRY}`);
+    throw new FeedError(feed.id, `HTTP ${status} redirect from ${from} names no Location: the server is misconfigured; ${RETRY}`);
   }
   let target: URL;
   try {
@@ -173,48 +176,40 @@ function describeStatus(status: number, url: string): string {
 }
 
 /** Reads the (decompressed) body, giving up as soon as it passes the feed's maxBytes. */
-async function readCapped(response: Response, feed: FeedConfig, url: string): Promise<Buffer> {
+function readCapped(response: GetResponse, feed: FeedConfig, url: string): Promise<Buffer> {
   const tooLarge = () =>
     new FeedError(
       feed.id,
       `the response from ${url} is larger than the feed's maxBytes (${feed.maxBytes} bytes); Herald stopped reading it — raise maxBytes if the feed really is this big`,
     );
-  if (Number(response.headers.get('content-length')) > feed.maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
+  if (Number(header(response, 'content-length')) > feed.maxBytes) {
+    response.abandon();
+    return Promise.reject(tooLarge());
   }
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks);
-    total += value.byteLength;
-    if (total > feed.maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    response.body.on('data', (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total <= feed.maxBytes) return void chunks.push(chunk);
+      response.body.removeAllListeners('data');
+      response.abandon();
+      reject(tooLarge());
+    });
+    response.body.on('end', () => resolve(Buffer.concat(chunks, total)));
+    response.body.on('error', reject);
+    // A body cut short (the server hung up) ends in 'close' without 'end' or an error.
+    response.body.on('close', () => reject(new Error('the server closed the connection before the body was complete')));
+  });
 }
 
-function cacheOf(response: Response): HttpCache {
-  const etag = response.headers.get('etag');
-  const lastModified = response.headers.get('last-modified');
+function cacheOf(response: GetResponse): HttpCache {
+  const etag = header(response, 'etag');
+  const lastModified = header(response, 'last-modified');
   return { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
 }
 
-function decode(bytes: Buffer, contentType: string | undefined, feed: FeedConfig, where: string): string {
-  try {
-    return decodeFeedBytes(bytes, contentType, feed.maxBytes);
-  } catch (err) {
-    if (!(err instanceof UndecodableFeedError)) throw err;
-    throw new FeedError(feed.id, `${where} holds ${err.message}; check the feed's url or raise its maxBytes`);
-  }
-}
-
-/** The most specific reason undici gives (`fetch failed` hides it in `cause`). */
+/** The most specific reason: the error's code beside its message, or its cause's. */
 function networkDetail(err: unknown): string {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   if (!(cause instanceof Error)) return String(cause);
@@ -222,7 +217,7 @@ function networkDetail(err: unknown): string {
   return code && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message;
 }
 
-async function readLocalFeed(feed: FeedConfig, baseDir: string): Promise<FetchResult> {
+async function readLocalFeed(feed: FeedConfig, baseDir: string): Promise<FetchedBytes> {
   let file: string;
   try {
     file = /^file:/i.test(feed.url) ? fileURLToPath(feed.url) : path.resolve(baseDir, feed.url);
@@ -248,7 +243,7 @@ async function readLocalFeed(feed: FeedConfig, baseDir: string): Promise<FetchRe
     if (err instanceof FeedError) throw err;
     throw new FeedError(feed.id, describeFileError(err as NodeJS.ErrnoException, file, feed.url, baseDir));
   }
-  return { kind: 'fetched', text: decode(bytes, undefined, feed, file), cache: {}, url: file };
+  return { kind: 'fetched', bytes, cache: {}, url: file };
 }
 
 function describeFileError(err: NodeJS.ErrnoException, file: string, configured: string, baseDir: string): string {

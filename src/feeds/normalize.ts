@@ -45,6 +45,39 @@ export interface RawItem {
   mediaGroup?: unknown;
 }
 
+/** Every field of RawItem, so that nothing else rss-parser makes of an item (snippets, duplicates) is kept or sent between threads. */
+const RAW_ITEM_FIELDS: Record<keyof RawItem, true> = {
+  title: true,
+  link: true,
+  origLink: true,
+  links: true,
+  guidElement: true,
+  guid: true,
+  id: true,
+  content: true,
+  'content:encoded': true,
+  summary: true,
+  creator: true,
+  author: true,
+  categories: true,
+  atomCategories: true,
+  isoDate: true,
+  pubDate: true,
+  date: true,
+  enclosure: true,
+  mediaContent: true,
+  mediaThumbnail: true,
+  mediaGroup: true,
+};
+const RAW_ITEM_KEYS = Object.keys(RAW_ITEM_FIELDS) as (keyof RawItem)[];
+
+/** The fields of an rss-parser item that Herald reads. */
+export function rawItemOf(item: Record<string, unknown>): RawItem {
+  const raw: RawItem = {};
+  for (const key of RAW_ITEM_KEYS) if (item[key] !== undefined) raw[key] = item[key];
+  return raw;
+}
+
 export interface FeedContext {
   feedId: string;
   /** Where relative links resolve: the feed's own URL, else the site it links to. */

@@ -3,36 +3,11 @@
  * as a FeedError naming the feed and saying what is wrong with it.
  */
 import Parser from 'rss-parser';
-import type { Article } from '../article.ts';
 import { FeedError } from '../errors.ts';
-import { collapseWhitespace, plainText } from './html-text.ts';
-import { normalizeLink } from './link.ts';
-import { listItem, whySkipped, type ListedArticle, type RawItem, type SkipReason } from './normalize.ts';
+import { collapseWhitespace } from './html-text.ts';
+import { listRawFeed, type ListedFeed, type ParsedFeed, type RawFeed } from './list.ts';
+import { rawItemOf } from './normalize.ts';
 import { repairXml } from './xml-repair.ts';
-
-export interface ParsedFeed {
-  title?: string;
-  articles: Article[];
-  /** Items that are not articles Herald can post, and why. (An item repeating an earlier one's id is the same article, not skipped.) */
-  skipped: SkippedItem[];
-}
-
-/** A feed as listed: each article's identity read, the rest of it read when asked for (see ListedArticle). */
-export interface ListedFeed extends Omit<ParsedFeed, 'articles'> {
-  articles: ListedArticle[];
-}
-
-export interface SkippedItem {
-  title?: string;
-  link?: string;
-  reason: SkipReason;
-}
-
-interface RawFeed {
-  title?: unknown;
-  link?: unknown;
-  items?: unknown;
-}
 
 export async function parseFeed(text: string, feed: { id: string; url: string }): Promise<ParsedFeed> {
   const listed = await listFeed(text, feed);
@@ -40,45 +15,24 @@ export async function parseFeed(text: string, feed: { id: string; url: string })
 }
 
 export async function listFeed(text: string, feed: { id: string; url: string }): Promise<ListedFeed> {
+  return listRawFeed(await parseRawFeed(text, feed), feed);
+}
+
+/** The text, repaired where that cannot change what it says, as rss-parser reads it; a FeedError when it is no feed. */
+export async function parseRawFeed(text: string, feed: { id: string; url: string }): Promise<RawFeed> {
   const xml = repairXml(text);
   const notAFeed = whyNotXml(xml);
   if (notAFeed) {
     throw new FeedError(feed.id, `${feed.url} is not a feed: ${notAFeed}; check the feed's url in the config`);
   }
-  let raw: RawFeed;
+  let parsed: { title?: unknown; link?: unknown; items?: unknown };
   try {
-    raw = (await newParser().parseString(xml)) as RawFeed;
+    parsed = await newParser().parseString(xml);
   } catch (err) {
     throw new FeedError(feed.id, describeParseFailure(err, feed.url));
   }
-
-  const base = [feed.url, typeof raw.link === 'string' ? raw.link : undefined]
-    .map((candidate) => (candidate === undefined ? undefined : normalizeLink(candidate)?.absolute))
-    .find((candidate) => candidate !== undefined);
-  const articles: ListedArticle[] = [];
-  const skipped: SkippedItem[] = [];
-  const seen = new Set<string>();
-  const items = Array.isArray(raw.items) ? (raw.items as RawItem[]) : [];
-  const context = { feedId: feed.id, base };
-  for (const item of items) {
-    const article = listItem(item, context);
-    if (!article) {
-      skipped.push(describeSkipped(item, whySkipped(item, context)));
-      continue;
-    }
-    if (seen.has(article.id)) continue;
-    seen.add(article.id);
-    articles.push(article);
-  }
-  const title = typeof raw.title === 'string' ? plainText(raw.title) : '';
-  return { ...(title ? { title } : {}), articles, skipped };
-}
-
-function describeSkipped(item: RawItem, reason: SkipReason): SkippedItem {
-  const text = (value: unknown) => (typeof value === 'string' ? collapseWhitespace(plainText(value)).slice(0, 200) : undefined);
-  const title = text(item.title);
-  const link = typeof item.link === 'string' ? item.link.trim().slice(0, 200) : undefined;
-  return { ...(title ? { title } : {}), ...(link ? { link } : {}), reason };
+  const items = Array.isArray(parsed.items) ? (parsed.items as Record<string, unknown>[]).map(rawItemOf) : [];
+  return { title: parsed.title, link: parsed.link, items };
 }
 
 function newParser() {

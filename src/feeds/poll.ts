@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { FeedError } from '../errors.ts';
 import type { Redactor } from '../redact.ts';
-import { fetchFeed } from './fetch.ts';
+import { fetchFeedBytes } from './fetch.ts';
 import type { FeedLedger } from './ledger.ts';
-import { listFeed, type SkippedItem } from './parse.ts';
+import { listRawFeed, type SkippedItem } from './list.ts';
+import { parseFetched } from './parse-pool.ts';
 import { planIngest, type ChannelControls, type ChannelEditing, type IngestReport } from './policy.ts';
 
 export type PollResult =
@@ -34,7 +35,7 @@ const FEED_BACKOFF_BASE_MS = 60_000;
 const FEED_BACKOFF_CAP_MS = 3_600_000;
 
 /**
- * Polls one feed: fetch (conditional GET), parse, look up what the store knows, decide with
+ * Polls one feed: fetch (conditional GET), parse (on the parse thread), look up what the store knows, decide with
  * the pure policy, and record the decided plan in one call. A 304 is recorded and nothing more. Any failure is that feed's alone:
  * it is recorded with a backoff and returned, never thrown.
  */
@@ -44,7 +45,7 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
   const { ledger } = opts;
   const state = await ledger.feedState(feed.id);
   try {
-    const fetched = await fetchFeed(feed, state.firstPolledAt === undefined ? {} : state.cache, {
+    const fetched = await fetchFeedBytes(feed, state.firstPolledAt === undefined ? {} : state.cache, {
       baseDir: opts.baseDir,
       userAgent: opts.userAgent,
       signal: opts.signal,
@@ -55,8 +56,9 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       log.debug('not modified');
       return { feedId: feed.id, ok: true, notModified: true, skipped: [] };
     }
+    const raw = await parseFetched(fetched, feed);
     await turnOfItsOwn();
-    const parsed = await listFeed(fetched.text, { id: feed.id, url: fetched.url });
+    const parsed = listRawFeed(raw, { id: feed.id, url: fetched.url });
     const firstPoll = state.firstPolledAt === undefined;
     // A feed's articles are recorded in the transaction that ends its first poll: before it, none is known.
     const known = firstPoll ? [] : await ledger.knownArticles(feed.id, parsed.articles);
@@ -101,8 +103,8 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
 let lastTurn: Promise<void> = Promise.resolve();
 
 /**
- * Resolves on a turn of the event loop after every earlier caller's: feeds fetched together
- * parse and ingest (synchronous work) one per turn, with timers and I/O between them, instead
+ * Resolves on a turn of the event loop after every earlier caller's: feeds parsed together
+ * are listed and ingested (synchronous work) one per turn, with timers and I/O between them, instead
  * of back to back in one long block.
  */
 function turnOfItsOwn(): Promise<void> {

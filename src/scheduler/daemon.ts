@@ -3,6 +3,7 @@ import type { FeedConfig } from '../config/feed-schema.ts';
 import type { PollingConfig } from '../config/polling-schema.ts';
 import { channelControls, channelEditing, channelsForFeed, type ChannelRuntime } from '../delivery/channels.ts';
 import type { ChannelControls, ChannelEditing } from '../feeds/policy.ts';
+import { stopParseThread } from '../feeds/parse-pool.ts';
 import { pollFeed, type PollOptions, type PollResult } from '../feeds/poll.ts';
 import type { Store } from '../store/store.ts';
 import { PollQueue } from './poll-queue.ts';
@@ -84,6 +85,7 @@ export class Daemon {
     this.aborter.abort();
     this.session.worker.stop();
     await Promise.all(this.polling.values());
+    await stopParseThread();
     const settled = await this.session.stop(this.opts.shutdownGraceMs);
     // With nothing left in flight the delivery pass ends at its next step; a send cut short is left to recovery.
     if (settled) await this.draining;

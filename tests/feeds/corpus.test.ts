@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/article.ts';
 import { FeedError } from '../../src/errors.ts';
 import { decodeFeedBytes } from '../../src/feeds/decode.ts';
-import { parseFeed, type ParsedFeed } from '../../src/feeds/parse.ts';
+import type { ParsedFeed } from '../../src/feeds/list.ts';
+import { parseFeed } from '../../src/feeds/parse.ts';
 
 const corpus = path.resolve(import.meta.dirname, '../fixtures/feeds');
 const files = fs

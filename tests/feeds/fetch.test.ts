@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type http from 'node:http';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,6 +191,38 @@ describe('fetchFeed over HTTP', () => {
     expect(await fetchFeed(feedAt(`${fake.url}/gzip`), {}, options)).toMatchObject({ kind: 'fetched', text: fixtureText });
     expect(await fetchFeed(feedAt(`${fake.url}/deflate`), {}, options)).toMatchObject({ kind: 'fetched', text: fixtureText });
     expect(fake.requests.at(-1)!.headers['accept-encoding']).toMatch(/gzip/);
+  });
+
+  it('decodes brotli, and gzip over brotli (codings listed in the order applied)', async () => {
+    fake.route('GET', '/br', () => ({ headers: { ...RSS, 'content-encoding': 'br' }, body: brotliCompressSync(fixtureText) }));
+    fake.route('GET', '/br-gzip', () => ({ headers: { ...RSS, 'content-encoding': 'br, gzip' }, body: gzipSync(brotliCompressSync(fixtureText)) }));
+    expect(await fetchFeed(feedAt(`${fake.url}/br`), {}, options)).toMatchObject({ kind: 'fetched', text: fixtureText });
+    expect(await fetchFeed(feedAt(`${fake.url}/br-gzip`), {}, options)).toMatchObject({ kind: 'fetched', text: fixtureText });
+  });
+
+  it('fails a compressed body that is corrupt, naming the URL', async () => {
+    fake.route('GET', '/corrupt-gzip', () => ({ headers: { ...RSS, 'content-encoding': 'gzip' }, body: Buffer.from('not gzip at all') }));
+    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/corrupt-gzip`), {}, options));
+    expect(err.message).toMatch(/cannot fetch http:\/\/127\.0\.0\.1:\d+\/corrupt-gzip \(.*header.*\); Herald will retry at the next poll/);
+  });
+
+  it('sends a request again on a new connection when the kept-alive one it reused was closed by the server', async () => {
+    const sockets = new Set<unknown>();
+    let reset = 0;
+    fake.route('GET', '/kept-alive', (_req, res) => {
+      if (sockets.has(res.socket)) {
+        reset++;
+        res.socket!.destroy();
+        return undefined;
+      }
+      sockets.add(res.socket);
+      return { headers: RSS, body: fixtureText };
+    });
+    const feed = feedAt(`${fake.url}/kept-alive`);
+    expect(await fetchFeed(feed, {}, options)).toMatchObject({ kind: 'fetched', text: fixtureText });
+    expect(await fetchFeed(feed, {}, options)).toMatchObject({ kind: 'fetched', text: fixtureText });
+    expect(reset).toBe(1);
+    expect(sockets.size).toBe(2);
   });
 
   it('decodes windows-1251 named by the Content-Type charset', async () => {

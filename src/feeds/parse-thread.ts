@@ -1,0 +1,28 @@
+/**
+ * The parse thread (see parse-pool.ts): fetched bytes in, the feed as rss-parser reads it out,
+ * or the FeedError saying why it is none.
+ */
+import { parentPort } from 'node:worker_threads';
+import { FeedError } from '../errors.ts';
+import { decodeFetched } from './decode.ts';
+import { parseRawFeed } from './parse.ts';
+import type { ParseAnswer, ParseJob } from './parse-pool.ts';
+
+parentPort!.on('message', (job: ParseJob) => {
+  void parse(job).then((answer) => parentPort!.postMessage(answer));
+});
+
+async function parse(job: ParseJob): Promise<ParseAnswer> {
+  try {
+    const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+    const fetched = { bytes, url: job.url, ...(job.contentType !== undefined && { contentType: job.contentType }) };
+    return { id: job.id, raw: await parseRawFeed(decodeFetched(fetched, job.feed), { id: job.feed.id, url: job.url }) };
+  } catch (err) {
+    return { id: job.id, failure: failureOf(err, job.feed.id) };
+  }
+}
+
+function failureOf(err: unknown, feedId: string): ParseAnswer['failure'] {
+  if (err instanceof FeedError) return { detail: err.message.slice(`feed ${feedId}: `.length), ...(err.hint !== undefined && { hint: err.hint }) };
+  return { bug: err instanceof Error ? err.message : String(err) };
+}
