@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defineAdapter, type PlatformRules } from '../src/platform.ts';
 import { segmentedParts, utf8Bytes } from '../src/render/count.ts';
 import { makeRedactor } from '../src/redact.ts';
+import { segmenter } from '../src/text/segmenters.ts';
 import { GraphApi, publishViaContainer } from './graph-api.ts';
 import { oauthKeys, tokenOrApp } from './meta-oauth.ts';
 import { configuredToken, storedTokens } from './meta-tokens.ts';
@@ -18,7 +19,6 @@ export const THREADS_MAX_LINKS = 5;
 /** "Threads profiles are limited to 250 API-published posts within a 24-hour moving period." */
 export const THREADS_POSTS_PER_DAY = 250;
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** A grapheme is an emoji when it holds a pictograph, a flag letter, a keycap or an emoji variation selector. */
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3|\uFE0F/u;
 
@@ -32,7 +32,7 @@ const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3|\uFE0F/u;
 export function threadsLength(text: string): number {
   let length = text.length;
   for (const part of segmentedParts(text)) {
-    for (const { segment } of graphemeSegmenter.segment(part)) {
+    for (const { segment } of segmenter('grapheme').segment(part)) {
       if (EMOJI.test(segment)) length += utf8Bytes(segment) - segment.length;
     }
   }

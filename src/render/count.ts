@@ -1,6 +1,6 @@
 /** Length units the platforms count in. */
 
-const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+import { segmenter } from '../text/segmenters.ts';
 
 /**
  * Characters that never join one another into a grapheme cluster: ASCII but CR, Latin-1 and
@@ -32,7 +32,7 @@ export function graphemes(text: string): number {
   let n = text.length;
   for (const part of segmentedParts(text)) {
     n -= part.length;
-    for (const _ of graphemeSegmenter.segment(part)) n++;
+    for (const _ of segmenter('grapheme').segment(part)) n++;
   }
   return n;
 }
@@ -47,7 +47,7 @@ export function graphemePrefixes(text: string): Float64Array {
     const from = Math.max(0, stretch.index - 1);
     const part = text.slice(from, stretch.index + stretch[0].length + 1);
     starts.fill(0, from, from + part.length);
-    for (const { index } of graphemeSegmenter.segment(part)) starts[from + index] = 1;
+    for (const { index } of segmenter('grapheme').segment(part)) starts[from + index] = 1;
   }
   return cumulative(starts);
 }

@@ -1,4 +1,5 @@
 /** Where sentences end in plain text, for cutting a lead or a summary at a sentence boundary. */
+import { segmenter } from './segmenters.ts';
 
 /**
  * ICU ends a sentence after any full stop followed by a capital, so "the U.S. Department"
@@ -10,12 +11,10 @@ export const ABBREVIATION =
 /** Marks that end a sentence, possibly followed by closing quotes or brackets. */
 export const SENTENCE_END = /[.!?…。！？](?:["'”’»)\]]*)$/u;
 
-const sentences = new Intl.Segmenter('en', { granularity: 'sentence' });
-
 /** Offsets just past each complete sentence of `text`, ascending (whitespace after them excluded). */
 export function sentenceEnds(text: string): number[] {
   const ends: number[] = [];
-  for (const { segment, index } of sentences.segment(text)) {
+  for (const { segment, index } of segmenter('sentence').segment(text)) {
     const end = index + segment.trimEnd().length;
     const sentence = text.slice(0, end);
     if (!SENTENCE_END.test(sentence) || ABBREVIATION.test(text.slice(Math.max(0, end - 24), end))) continue;
