@@ -37,13 +37,18 @@ let bmpWeights: Float64Array | undefined;
 let weightOf: (cp: number) => number = () => 0;
 /** What X counts a link it takes for one as, whatever its length (t.co's). */
 let linkLength = 0;
+/** The least a printable ASCII character weighs. */
+let asciiWeight = 0;
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** The configured weight of each code point, the BMP's from a table. */
 function loadWeights(): Float64Array {
   const { ranges, defaultWeight, scale, transformedURLLength } = (twitterText() as unknown as { configs: { defaults: WeightingConfig } }).configs.defaults;
   weightOf = (cp) => (ranges.find((r) => cp >= r.start && cp <= r.end)?.weight ?? defaultWeight) / scale;
   linkLength = transformedURLLength;
-  return Float64Array.from({ length: 0x10000 }, (_, cp) => weightOf(cp));
+  const weights = Float64Array.from({ length: 0x10000 }, (_, cp) => weightOf(cp));
+  asciiWeight = Math.min(...weights.subarray(0x21, 0x7f));
+  return weights;
 }
 
 /** What a code point weighs once normalized on its own (U+1FBE, weight 2, becomes ι, weight 1). */
@@ -62,7 +67,10 @@ export function xPrefixWeights(text: string): ArrayLike<number> {
  * length, and what it does not at its characters' weight.
  */
 export function xLinkWeight(link: string): number {
-  return Math.min(characterWeights(link)[link.length]!, linkLength);
+  bmpWeights ??= loadWeights();
+  // Printable ASCII, as withUtm makes of a link, needs no weighing: no character of it is free.
+  const weight = PRINTABLE_ASCII.test(link) ? link.length * asciiWeight : characterWeights(link)[link.length]!;
+  return Math.min(weight, linkLength);
 }
 
 /** The prefix weights of `text` as if no word of it were a link. */

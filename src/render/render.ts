@@ -168,14 +168,15 @@ function postOf(article: Article, attempts: Attempts, layout: Layout, c: Content
 }
 
 /**
- * A summary far longer than any post, cut first to what shortening it would read (past
- * where its weight alone is over a budget of every layout).
+ * The summary as plain text; one far longer than any post cut first to what shortening it
+ * would read (past where its weight alone is over a budget of every layout).
  */
-function enoughOf(summary: string, layouts: Layout[], attempts: Attempts): string {
-  if (summary.length <= LONG_SUMMARY) return summary;
+function plainSummary(summary: string, layouts: Layout[], attempts: Attempts): string {
+  if (summary.length <= LONG_SUMMARY) return plain(summary);
   const reach = Math.max(...layouts.map((l) => attempts.gaugeOf(l).reachOf(summary)));
   const enough = reach === Infinity ? summary : scopeOf(summary, reach);
-  return enough === summary || plain(enough).length === enough.trim().length ? enough : summary;
+  const shown = plain(enough);
+  return enough === summary || shown.length === enough.trim().length ? shown : plain(summary);
 }
 
 /** The post for `article` on a channel of a platform with `rules`, or why there can be none. */
@@ -193,7 +194,7 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
   const hashtagOptions = channel.hashtags;
   const full: Content = {
     title: plain(article.title),
-    summary: plain(enoughOf(article.summary.trim(), layouts, attempts)),
+    summary: plainSummary(article.summary.trim(), layouts, attempts),
     author: plain(article.author ?? ''),
     categories: article.categories.map(plain).filter(Boolean),
     hashtags: hashtagsFrom(article.categories, {
