@@ -1,8 +1,7 @@
 /**
- * The posts tried for one article on one channel while fitting it: each filled in and
- * formatted once, and measured by a Gauge per layout. A class rather than closures made
- * on every render: a post is rendered at about the cost of one count, where making a
- * handful of functions per call shows.
+ * The posts tried for one article on one channel while fitting it, measured by a Gauge per
+ * layout. A class rather than closures made on every render: a post is rendered at about
+ * the cost of one count, where making a handful of functions per call shows.
  */
 import type { Layout, Part, PlatformRules } from '../platform.ts';
 import { Gauge } from './gauge.ts';
@@ -27,7 +26,8 @@ export function sameContent(a: Content, b: Content): boolean {
 }
 
 export class Attempts {
-  private readonly filled = new WeakMap<Content, Part[]>();
+  /** The parts of the content last filled in: it is weighed, then formatted. */
+  private filled: { content: Content; parts: Part[] } | undefined;
   private readonly gauges = new Map<Layout, Gauge>();
   /** The last content found to fit, and its text: the post is made of it. */
   private fitted: { content: Content; text: string } | undefined;
@@ -43,9 +43,8 @@ export class Attempts {
   ) {}
 
   partsOf(c: Content): Part[] {
-    let parts = this.filled.get(c);
-    if (!parts) {
-      parts = fillTemplate(this.template, {
+    if (this.filled?.content !== c) {
+      const parts = fillTemplate(this.template, {
         title: c.title,
         summary: c.summary,
         link: this.shownLink,
@@ -53,9 +52,9 @@ export class Attempts {
         author: c.author,
         categories: c.categories.join(', '),
       });
-      this.filled.set(c, parts);
+      this.filled = { content: c, parts };
     }
-    return parts;
+    return this.filled.parts;
   }
 
   /** The text of a post of `c`: the one found to fit when it is that. */

@@ -34,14 +34,6 @@ function prefixEnd(text: string, n: number): number {
  */
 export function rememberingWeigh(prefixWeights: PrefixWeights): Weigh {
   const byPrefix = new Map<string, ArrayLike<number>>();
-  const weighPrefix = (prefix: string): ArrayLike<number> => {
-    let sums = byPrefix.get(prefix);
-    if (!sums) {
-      sums = prefixWeights(prefix);
-      byPrefix.set(prefix, sums);
-    }
-    return sums;
-  };
   const byText = new Map<string, ArrayLike<number>[]>();
   return (text, room) => {
     let prefixes = byText.get(text);
@@ -51,7 +43,13 @@ export function rememberingWeigh(prefixWeights: PrefixWeights): Weigh {
     }
     for (let n = 0; ; n++) {
       const end = prefixEnd(text, n);
-      const sums = (prefixes[n] ??= weighPrefix(text.slice(0, end)));
+      let sums = prefixes[n];
+      if (!sums) {
+        const prefix = text.slice(0, end);
+        sums = byPrefix.get(prefix) ?? prefixWeights(prefix);
+        byPrefix.set(prefix, sums);
+        prefixes[n] = sums;
+      }
       if (end >= text.length || sums[end]! > room) return sums;
     }
   };
