@@ -23,7 +23,7 @@ export function mayBeLink(text: string): boolean {
  * whitespace-delimited word of `text` that `counted` says the platform counts otherwise
  * taken out. `counted` holds for a text when it holds for a word of it.
  */
-export function withoutWords(sums: Float64Array, text: string, counted: (text: string) => boolean): Float64Array {
+export function withoutWords(sums: ArrayLike<number>, text: string, counted: (text: string) => boolean): ArrayLike<number> {
   if (!counted(text)) return sums;
   const result = Float64Array.from(sums);
   let removed = 0;

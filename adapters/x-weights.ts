@@ -1,7 +1,8 @@
 /**
  * The least each prefix of plain text adds to X's weighted length (twitter-text's
  * `parseTweet`), without parsing it: the weights of twitter-text's configuration per code
- * point, an emoji sequence counted once, and nothing for a word that may be a link.
+ * point, an emoji sequence counted once, and nothing for a word that may be a link. And the
+ * least a link adds.
  */
 import { charClass } from '../src/text/char-class.ts';
 import { mayBeLink, withoutWords } from './linkish.ts';
@@ -12,17 +13,19 @@ interface WeightingConfig {
   defaultWeight: number;
   scale: number;
   ranges: { start: number; end: number; weight: number }[];
+  transformedURLLength: number;
 }
 
 /** Code points that X's format removes. */
 const FORBIDDEN = new Set([0xfffe, 0xfeff, 0xffff]);
 const ZWJ = 0x200d;
-/** Below this nothing is part of an emoji sequence but what `weightOf` weighs as it is. */
-const FIRST_EMOJI_PART = ZWJ;
+const KEYCAP = 0x20e3;
+/** From here on, code units may be surrogates, variation selectors or forbidden. */
+const SURROGATES = 0xd800;
 
 /** What only continues an emoji sequence: variation selectors, skin tones, the keycap mark, tag characters. */
 function continuesEmoji(cp: number): boolean {
-  return cp === 0xfe0e || cp === 0xfe0f || (cp >= 0x1f3fb && cp <= 0x1f3ff) || cp === 0x20e3 || (cp >= 0xe0020 && cp <= 0xe007f);
+  return cp === 0xfe0e || cp === 0xfe0f || (cp >= 0x1f3fb && cp <= 0x1f3ff) || cp === KEYCAP || (cp >= 0xe0020 && cp <= 0xe007f);
 }
 
 const isRegionalIndicator = (cp: number) => cp >= 0x1f1e6 && cp <= 0x1f1ff;
@@ -32,12 +35,20 @@ const composesBackwards = charClass(/^[\p{M}\u1160-\u11ff]$/u);
 
 let bmpWeights: Float64Array | undefined;
 let weightOf: (cp: number) => number = () => 0;
+/** What X counts a link it takes for one as, whatever its length (t.co's). */
+let linkLength = 0;
+/** The least a printable ASCII character weighs. */
+let asciiWeight = 0;
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** The configured weight of each code point, the BMP's from a table. */
 function loadWeights(): Float64Array {
-  const { ranges, defaultWeight, scale } = (twitterText() as unknown as { configs: { defaults: WeightingConfig } }).configs.defaults;
+  const { ranges, defaultWeight, scale, transformedURLLength } = (twitterText() as unknown as { configs: { defaults: WeightingConfig } }).configs.defaults;
   weightOf = (cp) => (ranges.find((r) => cp >= r.start && cp <= r.end)?.weight ?? defaultWeight) / scale;
-  return Float64Array.from({ length: 0x10000 }, (_, cp) => weightOf(cp));
+  linkLength = transformedURLLength;
+  const weights = Float64Array.from({ length: 0x10000 }, (_, cp) => weightOf(cp));
+  asciiWeight = Math.min(...weights.subarray(0x21, 0x7f));
+  return weights;
 }
 
 /** What a code point weighs once normalized on its own (U+1FBE, weight 2, becomes ι, weight 1). */
@@ -47,17 +58,37 @@ function normalizedWeight(cp: number): number {
   return sum;
 }
 
-export function xPrefixWeights(text: string): Float64Array {
+export function xPrefixWeights(text: string): ArrayLike<number> {
+  return withoutWords(characterWeights(text), text, mayBeLink);
+}
+
+/**
+ * The least a link adds wherever it stands: X counts what it takes for a link at t.co's
+ * length, and what it does not at its characters' weight.
+ */
+export function xLinkWeight(link: string): number {
+  bmpWeights ??= loadWeights();
+  // Printable ASCII, as withUtm makes of a link, needs no weighing: no character of it is free.
+  const weight = PRINTABLE_ASCII.test(link) ? link.length * asciiWeight : characterWeights(link)[link.length]!;
+  return Math.min(weight, linkLength);
+}
+
+/** The prefix weights of `text` as if no word of it were a link. */
+function characterWeights(text: string): number[] {
   const bmp = (bmpWeights ??= loadWeights());
   // In text that is not NFC yet, what X's format normalizes may weigh less than it does here.
   const composes = text.normalize('NFC') !== text;
-  const sums = new Float64Array(text.length + 1);
+  // An array, not a Float64Array: allocating a typed array costs more than filling it here.
+  const sums: number[] = new Array(text.length + 1);
+  sums[0] = 0;
+  let sum = 0;
   let afterJoiner = false;
   let regionalRun = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    if (unit < FIRST_EMOJI_PART && !afterJoiner && !composes) {
-      sums[i + 1] = sums[i]! + bmp[unit]!;
+    // Most text: a code point that is weighed as it is, neither joined nor joining.
+    if (unit < SURROGATES && unit !== ZWJ && unit !== KEYCAP && !afterJoiner && !composes) {
+      sums[i + 1] = sum += bmp[unit]!;
       regionalRun = 0;
       continue;
     }
@@ -72,12 +103,9 @@ export function xPrefixWeights(text: string): Float64Array {
       (regional && regionalRun % 2 === 0) ||
       (composes && composesBackwards(cp));
     const weight = cp <= 0xffff ? bmp[cp]! : weightOf(cp);
-    sums[i + 1] = sums[i]! + (free ? 0 : composes ? Math.min(weight, normalizedWeight(cp)) : weight);
+    sums[i + 1] = sum += free ? 0 : composes ? Math.min(weight, normalizedWeight(cp)) : weight;
     afterJoiner = cp === ZWJ;
-    if (cp > 0xffff) {
-      i++;
-      sums[i + 1] = sums[i]!;
-    }
+    if (cp > 0xffff) sums[++i + 1] = sum;
   }
-  return withoutWords(sums, text, mayBeLink);
+  return sums;
 }

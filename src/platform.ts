@@ -25,6 +25,11 @@ export interface Budget {
    * or a mention may add less) and exact for ordinary words; `text.length + 1` elements.
    */
   prefixWeights?(text: string): ArrayLike<number>;
+  /**
+   * Optional, beside `prefixWeights`: the least the link adds to `count` wherever it
+   * stands in a post. Without it, that is found by counting a post of the link alone.
+   */
+  linkWeight?(link: string): number;
 }
 
 /**

@@ -1,26 +1,31 @@
 /**
  * A layout's budgets measured on candidate posts: exactly by the platform's counters, each
  * text once, and beforehand, for the budgets that weigh text (Budget.prefixWeights), by a
- * lower bound that costs no count. The bound is one exact count of an anchor post (the link
- * alone, which every candidate holds) plus the weight of what a candidate adds to it; the
- * link itself, the same in both, is not weighed.
+ * lower bound that costs no count: what the link adds (Budget.linkWeight; else one exact
+ * count of an anchor post, the link alone, which every candidate holds, less the weight of
+ * the rest of it) plus the weight of the rest of a candidate. The link is never weighed.
  */
 import type { Layout, Part, PartKind } from '../platform.ts';
 import { rememberingWeigh, weightOf, type Allowance, type Weigh } from './weights.ts';
 
 export class Gauge {
   private readonly counted = new Map<string, number[]>();
-  /** Per budget: the anchor's count less its weight; undefined for a budget that does not weigh. */
+  /** Per budget: what the link adds at least; undefined for a budget that does not weigh. */
   private readonly base: (number | undefined)[];
   private readonly weighs: (Weigh | undefined)[];
 
+  /** `anchorText`: the text of the post made of `anchorParts`, asked for only when it is to be counted. */
   constructor(
     readonly layout: Layout,
-    anchor: { text: string; parts: Part[] },
+    anchorParts: Part[],
+    anchorText: () => string,
   ) {
     this.weighs = layout.budgets.map((b) => b.prefixWeights && rememberingWeigh(b.prefixWeights));
-    const counts = this.weighs.some(Boolean) ? this.counts(anchor.text) : [];
-    this.base = this.weighs.map((weigh, i) => weigh && counts[i]! - this.weight(i, anchor.parts, Infinity));
+    this.base = layout.budgets.map((b, i) => {
+      if (!this.weighs[i]) return undefined;
+      if (b.linkWeight) return anchorParts.reduce((sum, p) => (p.kind === 'link' ? sum + b.linkWeight!(p.text) : sum), 0);
+      return this.counts(anchorText())[i]! - this.weight(i, anchorParts, Infinity);
+    });
   }
 
   /** The exact count of `text` in each budget, in order. */

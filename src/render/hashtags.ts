@@ -123,19 +123,21 @@ function hashtagOf(category: string): string | undefined {
   return toHashtag(text);
 }
 
+/** The hashtag of a category on a channel that renames the categories `mapped` to and leaves out the `excluded` (keys). */
+function channelHashtag(category: string, mapped: Map<string, string>, excluded: Set<string>): string | undefined {
+  const key = categoryKey(category);
+  if (excluded.has(key)) return undefined;
+  const renamed = mapped.get(key);
+  if (renamed !== undefined) return toHashtag(renamed);
+  if (BOOKKEEPING_KEYS.has(key)) return undefined;
+  return hashtagFromCategory(category);
+}
+
 /** The post's hashtags: `fixed` first, then from the categories, deduplicated ignoring case, at most `max`. */
 export function hashtagsFrom(categories: string[], opts: HashtagOptions): string[] {
   const mapped = new Map(Object.entries(opts.map ?? {}).map(([from, to]) => [categoryKey(from), to]));
   const excluded = new Set((opts.exclude ?? []).map(categoryKey));
-  const fromCategory = (category: string): string | undefined => {
-    const key = categoryKey(category);
-    if (excluded.has(key)) return undefined;
-    const renamed = mapped.get(key);
-    if (renamed !== undefined) return toHashtag(renamed);
-    if (BOOKKEEPING_KEYS.has(key)) return undefined;
-    return hashtagFromCategory(category);
-  };
-  const candidates = [...opts.fixed.map(toHashtag), ...(opts.fromCategories ? categories.map(fromCategory) : [])];
+  const candidates = [...opts.fixed.map(toHashtag), ...(opts.fromCategories ? categories.map((c) => channelHashtag(c, mapped, excluded)) : [])];
 
   const seen = new Set<string>();
   const tags: string[] = [];

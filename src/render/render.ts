@@ -3,25 +3,13 @@ import type { Article } from '../article.ts';
 import { charClass } from '../text/char-class.ts';
 import type { ChannelBase } from '../config/channel-base.ts';
 import type { Layout, Part, PlatformRules, RenderedPost } from '../platform.ts';
-import { Gauge } from './gauge.ts';
+import { Attempts, type Content } from './attempts.ts';
 import { hashtagsFrom } from './hashtags.ts';
 import { scopeOf, shorten } from './shorten.ts';
-import { fillTemplate, placeholdersIn, templateProblem, type PlaceholderKind } from './template.ts';
+import { placeholdersIn, templateProblem, type PlaceholderKind } from './template.ts';
 import { withUtm } from './utm.ts';
-import type { Allowance } from './weights.ts';
 
 export type RenderOutcome = { ok: true; post: RenderedPost } | { ok: false; reason: string };
-
-/** What can be dropped or shortened to make a post fit; the link never is. */
-interface Content {
-  title: string;
-  summary: string;
-  author: string;
-  categories: string[];
-  hashtags: string[];
-}
-
-const NOTHING_BUT_THE_LINK: Content = { title: '', summary: '', author: '', categories: [], hashtags: [] };
 
 /** A summary longer than this is cut to what fitting reads of it before anything else is done with it. */
 const LONG_SUMMARY = 2048;
@@ -72,19 +60,14 @@ function concatenate(parts: Part[]): string {
   return parts.map((p) => p.text).join('');
 }
 
-/** Whether content fits, and what the budgets leave a field to be shortened. */
-interface Fitting {
-  fits(content: Content): boolean;
-  allowances(content: Content, field: 'summary' | 'title'): Allowance[] | undefined;
-}
-
 /**
- * Drops and shortens, in this order, until `fits`: hashtags one at a time from the end,
- * the categories, the summary (cut at a sentence, else a word, else dropped), the
- * author, the title (cut at a word, else a grapheme, else dropped). Only what the
- * template shows is touched. The caller has checked that the post fits with all of it gone.
+ * Drops and shortens, in this order, until a post fits `layout`: hashtags one at a time
+ * from the end, the categories, the summary (cut at a sentence, else a word, else
+ * dropped), the author, the title (cut at a word, else a grapheme, else dropped). Only
+ * what the template shows is touched. When the post with all of it gone does not fit,
+ * nothing does: what is left is all of it gone.
  */
-function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Content {
+function fit(full: Content, shown: Set<PlaceholderKind>, attempts: Attempts, layout: Layout): Content {
   let c = full;
   const droppableHashtags = shown.has('hashtags') ? c.hashtags.length : 0;
   const droppableCategories = shown.has('categories') && c.categories.length > 0;
@@ -92,32 +75,35 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Cont
     // Far over budget when even this does not fit: as dropping never adds to a count, no
     // step down to it fits either, so they need not be tried one by one.
     const bare = { ...c, hashtags: droppableHashtags ? [] : c.hashtags, categories: droppableCategories ? [] : c.categories };
-    if (!fitting.fits(bare)) c = bare;
+    if (!attempts.fitsIn(layout, bare)) c = bare;
   }
   if (shown.has('hashtags')) {
     while (c.hashtags.length > 0) {
       c = { ...c, hashtags: c.hashtags.slice(0, -1) };
-      if (fitting.fits(c)) return c;
+      if (attempts.fitsIn(layout, c)) return c;
     }
   }
   if (shown.has('categories') && c.categories.length > 0) {
     c = { ...c, categories: [] };
-    if (fitting.fits(c)) return c;
+    if (attempts.fitsIn(layout, c)) return c;
   }
   if (shown.has('summary') && c.summary) {
     const base = c;
-    const summary = shorten(c.summary, (s) => fitting.fits({ ...base, summary: s }), ['sentence', 'word'], fitting.allowances(base, 'summary'));
+    // Shortening by allowances only tries cuts that fit by the weights.
+    const allowances = attempts.allowances(layout, base, 'summary');
+    const summary = shorten(c.summary, (s) => attempts.fitsIn(layout, { ...base, summary: s }, allowances !== undefined), ['sentence', 'word'], allowances);
     if (summary !== undefined && worthShowing(summary, c.title)) return { ...c, summary };
     c = { ...c, summary: '' };
-    if (fitting.fits(c)) return c;
+    if (attempts.fitsIn(layout, c)) return c;
   }
   if (shown.has('author') && c.author) {
     c = { ...c, author: '' };
-    if (fitting.fits(c)) return c;
+    if (attempts.fitsIn(layout, c)) return c;
   }
   if (!shown.has('title')) return c;
   const base = c;
-  const title = shorten(c.title, (t) => fitting.fits({ ...base, title: t }), ['word', 'grapheme'], fitting.allowances(base, 'title'));
+  const allowances = attempts.allowances(layout, base, 'title');
+  const title = shorten(c.title, (t) => attempts.fitsIn(layout, { ...base, title: t }, allowances !== undefined), ['word', 'grapheme'], allowances);
   return { ...c, title: title ?? '' };
 }
 
@@ -126,11 +112,6 @@ function fit(full: Content, shown: Set<PlaceholderKind>, fitting: Fitting): Cont
  * text read other than it is (a link shown reversed) or spill over what follows it.
  */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-
-function sameContent(a: Content, b: Content): boolean {
-  const same = (x: string[], y: string[]) => x.length === y.length && x.every((item, i) => item === y[i]);
-  return a.title === b.title && a.summary === b.summary && a.author === b.author && same(a.hashtags, b.hashtags) && same(a.categories, b.categories);
-}
 
 /**
  * Text without bidi controls, trimmed: taken out before fitting, so that what is weighed
@@ -158,6 +139,46 @@ function layoutsFor(article: Article, rules: PlatformRules, opts: RenderOptions)
   return layouts.length > 0 ? layouts : { reason: 'every layout of this platform needs an image, and the article has none' };
 }
 
+/** The post of content `c` in `layout`. */
+function postOf(article: Article, attempts: Attempts, layout: Layout, c: Content, shown: Set<PlaceholderKind>, link: string, shortened: boolean): RenderOutcome {
+  const text = attempts.textOf(c);
+  const lengths = attempts.gaugeOf(layout).counts(text);
+  return {
+    ok: true,
+    post: {
+      layout: layout.name,
+      text,
+      lengths: layout.budgets.map((b, i) => ({ unit: b.unit, length: lengths[i]!, limit: b.limit })),
+      shortened,
+      link,
+      title: c.title,
+      summary: c.summary,
+      hashtags: shown.has('hashtags') ? c.hashtags : [],
+      ...(article.imageUrl !== undefined && { imageUrl: article.imageUrl }),
+      ...(article.imageUrl !== undefined && article.imageAlt !== undefined && { imageAlt: article.imageAlt }),
+      ...(article.publishedAt !== undefined && { publishedAt: article.publishedAt }),
+      source: {
+        id: article.id,
+        feedId: article.feedId,
+        categories: article.categories,
+        ...(article.author !== undefined && { author: article.author }),
+      },
+    },
+  };
+}
+
+/**
+ * The summary as plain text; one far longer than any post cut first to what shortening it
+ * would read (past where its weight alone is over a budget of every layout).
+ */
+function plainSummary(summary: string, layouts: Layout[], attempts: Attempts): string {
+  if (summary.length <= LONG_SUMMARY) return plain(summary);
+  const reach = Math.max(...layouts.map((l) => attempts.gaugeOf(l).reachOf(summary)));
+  const enough = reach === Infinity ? summary : scopeOf(summary, reach);
+  const shown = plain(enough);
+  return enough === summary || shown.length === enough.trim().length ? shown : plain(summary);
+}
+
 /** The post for `article` on a channel of a platform with `rules`, or why there can be none. */
 export function renderPost(article: Article, channel: ChannelBase, rules: PlatformRules, opts: RenderOptions = {}): RenderOutcome {
   const template = channel.template ?? rules.defaultTemplate;
@@ -169,84 +190,11 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
   const last = layouts[layouts.length - 1]!;
 
   const link = withUtm(article.link, channel.utm);
-  const format = rules.format ?? concatenate;
-  const shownTemplate = template.replace(BIDI_CONTROLS, '');
-  const shownLink = link.replace(BIDI_CONTROLS, '');
-  const filled = new WeakMap<Content, Part[]>();
-  const partsOf = (c: Content): Part[] => {
-    let parts = filled.get(c);
-    if (!parts) {
-      parts = fillTemplate(shownTemplate, {
-        title: c.title,
-        summary: c.summary,
-        link: shownLink,
-        hashtags: c.hashtags.join(' '),
-        author: c.author,
-        categories: c.categories.join(', '),
-      });
-      filled.set(c, parts);
-    }
-    return parts;
-  };
-  const textOf = (c: Content): string => format(partsOf(c), { link });
-  /** The last content found to fit, and its text: the post is made of it. */
-  let fitted: { content: Content; text: string } | undefined;
-  const linkAlone = { parts: partsOf(NOTHING_BUT_THE_LINK), text: textOf(NOTHING_BUT_THE_LINK) };
-  const gauges = new Map<Layout, Gauge>();
-  const gaugeOf = (layout: Layout): Gauge => {
-    let gauge = gauges.get(layout);
-    if (!gauge) {
-      gauge = new Gauge(layout, linkAlone);
-      gauges.set(layout, gauge);
-    }
-    return gauge;
-  };
-  const fitsIn = (layout: Layout, c: Content): boolean => {
-    if (!gaugeOf(layout).mayFit(partsOf(c))) return false;
-    const text = textOf(c);
-    if (!gaugeOf(layout).fits(text)) return false;
-    fitted = { content: c, text };
-    return true;
-  };
-  const post = (layout: Layout, c: Content, shortened: boolean): RenderOutcome => {
-    const text = fitted && sameContent(fitted.content, c) ? fitted.text : textOf(c);
-    const lengths = gaugeOf(layout).counts(text);
-    return {
-      ok: true,
-      post: {
-        layout: layout.name,
-        text,
-        lengths: layout.budgets.map((b, i) => ({ unit: b.unit, length: lengths[i]!, limit: b.limit })),
-        shortened,
-        link,
-        title: c.title,
-        summary: c.summary,
-        hashtags: shown.has('hashtags') ? c.hashtags : [],
-        ...(article.imageUrl !== undefined && { imageUrl: article.imageUrl }),
-        ...(article.imageUrl !== undefined && article.imageAlt !== undefined && { imageAlt: article.imageAlt }),
-        ...(article.publishedAt !== undefined && { publishedAt: article.publishedAt }),
-        source: {
-          id: article.id,
-          feedId: article.feedId,
-          categories: article.categories,
-          ...(article.author !== undefined && { author: article.author }),
-        },
-      },
-    };
-  };
-
+  const attempts = new Attempts(template.replace(BIDI_CONTROLS, ''), link.replace(BIDI_CONTROLS, ''), link, rules.format ?? concatenate);
   const hashtagOptions = channel.hashtags;
-  // A summary far longer than any post is cut first to what shortening it would read
-  // (past where its weight alone is over a budget of every layout).
-  const enoughOf = (summary: string): string => {
-    if (summary.length <= LONG_SUMMARY) return summary;
-    const reach = Math.max(...layouts.map((l) => gaugeOf(l).reachOf(summary)));
-    const enough = reach === Infinity ? summary : scopeOf(summary, reach);
-    return enough === summary || plain(enough).length === enough.trim().length ? enough : summary;
-  };
   const full: Content = {
     title: plain(article.title),
-    summary: plain(enoughOf(article.summary.trim())),
+    summary: plainSummary(article.summary.trim(), layouts, attempts),
     author: plain(article.author ?? ''),
     categories: article.categories.map(plain).filter(Boolean),
     hashtags: hashtagsFrom(article.categories, {
@@ -254,26 +202,23 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
       max: Math.min(hashtagOptions.max, rules.maxHashtags ?? Infinity),
     }),
   };
-  const roomy = layouts.find((l) => fitsIn(l, full));
-  if (roomy) return post(roomy, full, false);
+  const roomy = layouts.find((l) => attempts.fitsIn(l, full));
+  if (roomy) return postOf(article, attempts, roomy, full, shown, link, false);
 
-  const linkAloneCounts = gaugeOf(last).counts(linkAlone.text);
-  const exceeded = last.budgets.findIndex((b, i) => linkAloneCounts[i]! > b.limit);
-  if (exceeded >= 0) {
-    const budget = last.budgets[exceeded]!;
-    return {
-      ok: false,
-      reason:
-        `cannot fit: layout "${last.name}" has no room for the title ` +
-        `(link alone is ${linkAloneCounts[exceeded]} ${budget.unit}, limit ${budget.limit})`,
-    };
+  const shortened = fit(full, shown, attempts, last);
+  if (!attempts.wasFitted(shortened)) {
+    // Nothing was found to fit: what is left is the link alone, which may not fit either.
+    const linkAloneCounts = attempts.gaugeOf(last).counts(attempts.linkAloneText());
+    const exceeded = last.budgets.findIndex((b, i) => linkAloneCounts[i]! > b.limit);
+    if (exceeded >= 0) {
+      const budget = last.budgets[exceeded]!;
+      return {
+        ok: false,
+        reason:
+          `cannot fit: layout "${last.name}" has no room for the title ` +
+          `(link alone is ${linkAloneCounts[exceeded]} ${budget.unit}, limit ${budget.limit})`,
+      };
+    }
   }
-  return post(
-    last,
-    fit(full, shown, {
-      fits: (c) => fitsIn(last, c),
-      allowances: (c, field) => gaugeOf(last).allowances(partsOf(c), field),
-    }),
-    true,
-  );
+  return postOf(article, attempts, last, shortened, shown, link, true);
 }

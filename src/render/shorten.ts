@@ -62,22 +62,25 @@ function lastWordEnd(text: string, reach: number): number | undefined {
   return from === 0 ? undefined : boundaries(text, 'word', reach).at(-1);
 }
 
+/** Whether a cut up to `reach` may end a sentence at `end`: within the visible text, not after an abbreviation. */
+function usableSentenceEnd(text: string, end: number, reach: number): boolean {
+  const firstVisible = text.length - text.trimStart().length;
+  const whole = text.trimEnd().length;
+  return end > firstVisible && end < whole && end <= reach && !(text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end)));
+}
+
 /** The last sentence end up to `reach`, found by segmenting backwards from it. */
 function lastSentenceEnd(text: string, reach: number): number | undefined {
   const scope = text.slice(0, scopeEndOf(text, reach));
   const segments = segmenters.sentence.segment(scope);
-  const firstVisible = text.length - text.trimStart().length;
-  const whole = text.trimEnd().length;
-  const usable = (end: number) =>
-    end > firstVisible && end < whole && end <= reach && !(text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end)));
   for (let at = Math.min(reach, scope.length - 1); at >= 0; ) {
     const { index, segment } = segments.containing(at)!;
     const end = index + segment.trimEnd().length;
-    if (index < reach && usable(end)) return end;
+    if (index < reach && usableSentenceEnd(text, end, reach)) return end;
     // The sentence before ends where this one starts, less the spaces it ends with.
     let before = index;
     while (before > 0 && SPACE.test(text[before - 1]!)) before--;
-    if (usable(before)) return before;
+    if (usableSentenceEnd(text, before, reach)) return before;
     at = index - 1;
   }
   return undefined;

@@ -28,20 +28,28 @@ function prefixEnd(text: string, n: number): number {
 /**
  * Weighs text by `prefixWeights` as far as needed: the weights of the whole text, or of a
  * prefix of it that ends a word and already weighs more than `room` (a 20,000-character
- * summary is not weighed whole to fit a post). Each prefix is weighed once: a post is
- * fitted by weighing the same texts again and again.
+ * summary is not weighed whole to fit a post). Each prefix is weighed once, whatever text
+ * it begins: a post is fitted by weighing the same texts again and again, and a long
+ * summary is weighed before and after it is cut to what fitting reads of it.
  */
 export function rememberingWeigh(prefixWeights: PrefixWeights): Weigh {
-  const weighed = new Map<string, ArrayLike<number>[]>();
+  const byPrefix = new Map<string, ArrayLike<number>>();
+  const byText = new Map<string, ArrayLike<number>[]>();
   return (text, room) => {
-    let prefixes = weighed.get(text);
+    let prefixes = byText.get(text);
     if (!prefixes) {
       prefixes = [];
-      weighed.set(text, prefixes);
+      byText.set(text, prefixes);
     }
     for (let n = 0; ; n++) {
       const end = prefixEnd(text, n);
-      const sums = (prefixes[n] ??= prefixWeights(text.slice(0, end)));
+      let sums = prefixes[n];
+      if (!sums) {
+        const prefix = text.slice(0, end);
+        sums = byPrefix.get(prefix) ?? prefixWeights(prefix);
+        byPrefix.set(prefix, sums);
+        prefixes[n] = sums;
+      }
       if (end >= text.length || sums[end]! > room) return sums;
     }
   };
