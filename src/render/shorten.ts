@@ -1,4 +1,5 @@
 /** Shortening plain text to fit: cut at the best boundary that leaves room, and mark the cut with '…'. */
+import { segmenter } from '../text/segmenters.ts';
 import { ABBREVIATION, SENTENCE_END } from '../text/sentences.ts';
 import { weightOf, type Allowance } from './weights.ts';
 
@@ -6,12 +7,6 @@ export type BoundaryLevel = 'sentence' | 'word' | 'grapheme';
 
 const ELLIPSIS = '…';
 const LOOKAHEAD = 256;
-
-const segmenters = {
-  sentence: new Intl.Segmenter('en', { granularity: 'sentence' }),
-  word: new Intl.Segmenter('en', { granularity: 'word' }),
-  grapheme: new Intl.Segmenter('en', { granularity: 'grapheme' }),
-};
 
 /**
  * Offsets where a prefix may end, ascending, up to `reach`; each leaves a non-empty prefix
@@ -22,7 +17,7 @@ const segmenters = {
  */
 function boundaries(text: string, level: BoundaryLevel, reach: number, from = 0, scopeEnd = scopeEndOf(text, reach)): number[] {
   const ends: number[] = [];
-  for (const { segment, index, isWordLike } of segmenters[level].segment(text.slice(from, scopeEnd))) {
+  for (const { segment, index, isWordLike } of segmenter(level).segment(text.slice(from, scopeEnd))) {
     if (from + index >= reach) break;
     if (level === 'word' && !isWordLike) continue;
     const end = from + index + (level === 'sentence' ? segment.trimEnd().length : segment.length);
@@ -72,7 +67,7 @@ function usableSentenceEnd(text: string, end: number, reach: number): boolean {
 /** The last sentence end up to `reach`, found by segmenting backwards from it. */
 function lastSentenceEnd(text: string, reach: number): number | undefined {
   const scope = text.slice(0, scopeEndOf(text, reach));
-  const segments = segmenters.sentence.segment(scope);
+  const segments = segmenter('sentence').segment(scope);
   for (let at = Math.min(reach, scope.length - 1); at >= 0; ) {
     const { index, segment } = segments.containing(at)!;
     const end = index + segment.trimEnd().length;
@@ -105,7 +100,7 @@ function trimEndClusters(text: string): string {
   if (!SPACE.test(text.slice(-1))) return text;
   let end = text.length;
   while (end > 0) {
-    const last = segmenters.grapheme.segment(text).containing(end - 1)!;
+    const last = segmenter('grapheme').segment(text).containing(end - 1)!;
     if (last.segment.trim() !== '') break;
     end = last.index;
   }
