@@ -35,6 +35,11 @@ const CLAIM_BATCH = 64;
  */
 export class Daemon {
   private readonly polling = new Map<string, Promise<void>>();
+  /**
+   * Feeds whose poll failed for want of the store, and their release with it: the heartbeat would
+   * keep their leases (this worker is alive) and nobody would poll them again. Released before the next claim.
+   */
+  private readonly unreleased = new Set<string>();
   /** Claimed for this worker, waiting for a polling slot. */
   private readonly claimed: PollQueue;
   private readonly controls: ChannelControls;
@@ -102,6 +107,10 @@ export class Daemon {
     void (async () => {
       let delay = MAX_IDLE_MS;
       try {
+        for (const id of this.unreleased) {
+          await this.store.releaseFeed(this.session.id, id);
+          this.unreleased.delete(id);
+        }
         const ids = await this.store.claimFeeds(this.session.id, this.feedIds, Date.now(), { dueOnly: true, limit: CLAIM_BATCH });
         for (const id of ids) this.claimed.add(this.byId.get(id)!);
         if (ids.length === 0) {
@@ -138,7 +147,7 @@ export class Daemon {
       })
       .catch((err: unknown) => {
         this.log.warn({ feed: feed.id, err: this.opts.redact(String(err)) }, 'store unavailable: poll not recorded; the feed is polled again');
-        return this.store.releaseFeed(this.session.id, feed.id).catch(() => undefined);
+        return this.store.releaseFeed(this.session.id, feed.id).catch(() => void this.unreleased.add(feed.id));
       })
       .finally(() => {
         this.polling.delete(feed.id);

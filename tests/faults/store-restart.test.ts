@@ -75,4 +75,38 @@ channels:
     const stories = mastodon.posts.map((p) => p.text.match(/story-(\d+)/)?.[1]);
     expect(stories.sort()).toEqual(['1', '2', '3', '4']);
   }, 120_000);
+
+  it('a feed whose poll the outage cut short is polled again once the store is back', async () => {
+    const url = new URL(db.url);
+    url.port = String(proxy.port);
+    let requests = 0;
+    site.route('GET', '/cut/', async () => {
+      requests++;
+      // The store goes away while this poll is under way: its records, and the release of its feed, fail.
+      if (requests === 2) {
+        proxy.cut();
+        await proxy.refuse();
+        setTimeout(() => void proxy.accept(), 2_000);
+      }
+      return { headers: { 'content-type': 'application/rss+xml' }, body: rssFeed([{ n: 11 }]) };
+    });
+    const ws = workspace(`
+store: "${url.toString()}"
+feeds:
+  - id: cut-short
+    url: ${site.url}/cut/
+    schedule: "* * * * * *"
+channels:
+  - id: mastodon
+    platform: mastodon
+    apiRoot: ${mastodon.url}
+    auth: { accessToken: restart-test-token }
+`);
+    let child: ChildProcess | undefined;
+    const run = herald(['run', '--config', ws.config], { onSpawn: (c) => (child = c) });
+    await until('the poll the outage cuts short', () => requests >= 2);
+    await until('a poll after the outage', () => requests >= 3, 30_000);
+    child!.kill('SIGTERM');
+    expect((await run).code).toBe(0);
+  }, 120_000);
 });
