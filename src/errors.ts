@@ -53,9 +53,10 @@ export class ConfigError extends UserError {
 export class FeedError extends UserError {
   constructor(
     readonly feedId: string,
-    message: string,
+    /** The message without the feed it is of. */
+    readonly detail: string,
     hint?: string,
   ) {
-    super(`feed ${feedId}: ${message}`, hint);
+    super(`feed ${feedId}: ${detail}`, hint);
   }
 }

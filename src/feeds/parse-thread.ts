@@ -18,11 +18,11 @@ async function parse(job: ParseJob): Promise<ParseAnswer> {
     const fetched = { bytes, url: job.url, ...(job.contentType !== undefined && { contentType: job.contentType }) };
     return { id: job.id, raw: await parseRawFeed(decodeFetched(fetched, job.feed), { id: job.feed.id, url: job.url }) };
   } catch (err) {
-    return { id: job.id, failure: failureOf(err, job.feed.id) };
+    return { id: job.id, failure: failureOf(err) };
   }
 }
 
-function failureOf(err: unknown, feedId: string): ParseAnswer['failure'] {
-  if (err instanceof FeedError) return { detail: err.message.slice(`feed ${feedId}: `.length), ...(err.hint !== undefined && { hint: err.hint }) };
+function failureOf(err: unknown): ParseAnswer['failure'] {
+  if (err instanceof FeedError) return { detail: err.detail, ...(err.hint !== undefined && { hint: err.hint }) };
   return { bug: err instanceof Error ? err.message : String(err) };
 }
