@@ -40,36 +40,42 @@ const until = async (what: string, done: () => boolean, timeoutMs = 60_000) => {
   }
 };
 
-describe('PostgreSQL restarted under a running worker', () => {
-  it('the worker reconnects and posts every article once', async () => {
-    const url = new URL(db.url);
-    url.port = String(proxy.port);
-    const ws = workspace(`
+/** `herald run` with the Mastodon channel and `feeds` (YAML list entries), its store reached through the proxy. */
+function runWorker(feeds: string): { run: ReturnType<typeof herald>; child: () => ChildProcess } {
+  const url = new URL(db.url);
+  url.port = String(proxy.port);
+  const ws = workspace(`
 store: "${url.toString()}"
-feeds:
-  - id: astanatimes
-    url: ${site.url}/feed/
-    schedule: "* * * * * *"
-    backfill: 10
+feeds:${feeds}
 channels:
   - id: mastodon
     platform: mastodon
     apiRoot: ${mastodon.url}
     auth: { accessToken: restart-test-token }
 `);
-    let child: ChildProcess | undefined;
-    const run = herald(['run', '--config', ws.config], { onSpawn: (c) => (child = c) });
+  let child: ChildProcess | undefined;
+  const run = herald(['run', '--config', ws.config], { onSpawn: (c) => (child = c) });
+  return { run, child: () => child! };
+}
+
+describe('PostgreSQL restarted under a running worker', () => {
+  it('the worker reconnects and posts every article once', async () => {
+    const { run, child } = runWorker(`
+  - id: astanatimes
+    url: ${site.url}/feed/
+    schedule: "* * * * * *"
+    backfill: 10`);
     await until('the first posts', () => mastodon.posts.length === 2);
     for (const n of [3, 4]) {
       proxy.cut();
       await proxy.refuse();
       items.unshift({ n });
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-      if (child!.exitCode !== null) throw new Error(`the worker exited during the outage:\n${(await run).stderr}`);
+      if (child().exitCode !== null) throw new Error(`the worker exited during the outage:\n${(await run).stderr}`);
       await proxy.accept();
       await until(`story ${n} after the outage`, () => mastodon.posts.length === n);
     }
-    child!.kill('SIGTERM');
+    child().kill('SIGTERM');
     const result = await run;
     expect(result.code).toBe(0);
     const stories = mastodon.posts.map((p) => p.text.match(/story-(\d+)/)?.[1]);
@@ -77,8 +83,6 @@ channels:
   }, 120_000);
 
   it('a feed whose poll the outage cut short is polled again once the store is back', async () => {
-    const url = new URL(db.url);
-    url.port = String(proxy.port);
     let requests = 0;
     site.route('GET', '/cut/', async () => {
       requests++;
@@ -90,23 +94,13 @@ channels:
       }
       return { headers: { 'content-type': 'application/rss+xml' }, body: rssFeed([{ n: 11 }]) };
     });
-    const ws = workspace(`
-store: "${url.toString()}"
-feeds:
+    const { run, child } = runWorker(`
   - id: cut-short
     url: ${site.url}/cut/
-    schedule: "* * * * * *"
-channels:
-  - id: mastodon
-    platform: mastodon
-    apiRoot: ${mastodon.url}
-    auth: { accessToken: restart-test-token }
-`);
-    let child: ChildProcess | undefined;
-    const run = herald(['run', '--config', ws.config], { onSpawn: (c) => (child = c) });
+    schedule: "* * * * * *"`);
     await until('the poll the outage cuts short', () => requests >= 2);
     await until('a poll after the outage', () => requests >= 3, 30_000);
-    child!.kill('SIGTERM');
+    child().kill('SIGTERM');
     expect((await run).code).toBe(0);
   }, 120_000);
 });

@@ -7,9 +7,9 @@ import type http from 'node:http';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedSchema, type FeedConfig } from '../../src/config/feed-schema.ts';
-import { FeedError } from '../../src/errors.ts';
 import { fetchFeed, type FetchOptions, type HttpCache } from '../../src/feeds/fetch.ts';
 import { parseFeed } from '../../src/feeds/parse.ts';
+import { feedError } from '../helpers/feed-error.ts';
 import { startFake, type HttpFake } from '../helpers/http-fake.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
@@ -24,15 +24,6 @@ const cyrillicFeed = (declaration: string) =>
 
 function feedAt(url: string, extra: Partial<FeedConfig> = {}): FeedConfig {
   return feedSchema.parse({ id: 'astanatimes', url, ...extra });
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FeedError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FeedError);
-  return err as FeedError;
 }
 
 /** Resolves when the server side of the response is closed (the client hung up or it ended). */
@@ -80,7 +71,7 @@ describe('fetchFeed over HTTP', () => {
 
   it('fails a 404 saying there is no feed at the URL and to check the config', async () => {
     fake.route('GET', '/missing', () => ({ status: 404, body: 'no such page' }));
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/missing`), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/missing`), {}, options));
     expect(err.feedId).toBe('astanatimes');
     expect(err.message).toBe(
       `feed astanatimes: HTTP 404 from ${fake.url}/missing: there is no feed at this address; check the feed's url in the config`,
@@ -89,7 +80,7 @@ describe('fetchFeed over HTTP', () => {
 
   it('fails a 500 saying the server failed and that Herald will retry', async () => {
     fake.route('GET', '/broken', () => ({ status: 500, body: 'oops' }));
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/broken`), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/broken`), {}, options));
     expect(err.message).toBe(
       `feed astanatimes: HTTP 500 from ${fake.url}/broken: the server failed; Herald will retry at the next poll`,
     );
@@ -110,7 +101,7 @@ describe('fetchFeed over HTTP', () => {
     const fiveHops = await fetchFeed(feedAt(`${fake.url}/hop1`), {}, options);
     expect(fiveHops).toMatchObject({ kind: 'fetched', url: `${fake.url}/hop6` });
 
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/hop0`), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/hop0`), {}, options));
     const chain = [0, 1, 2, 3, 4, 5, 6].map((i) => `${fake.url}/hop${i}`).join(' → ');
     expect(err.message).toBe(`feed astanatimes: more than 5 redirects: ${chain}; set the feed's url to the final address`);
   });
@@ -118,7 +109,7 @@ describe('fetchFeed over HTTP', () => {
   it('fails a redirect loop clearly', async () => {
     fake.route('GET', '/loop-a', () => ({ status: 301, headers: { location: '/loop-b' } }));
     fake.route('GET', '/loop-b', () => ({ status: 301, headers: { location: '/loop-a' } }));
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/loop-a`), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/loop-a`), {}, options));
     expect(err.message).toBe(
       `feed astanatimes: redirect loop: ${fake.url}/loop-a → ${fake.url}/loop-b → ${fake.url}/loop-a; the server is misconfigured, Herald will retry at the next poll`,
     );
@@ -133,7 +124,7 @@ describe('fetchFeed over HTTP', () => {
       hungUp = closed(res).then(() => clearInterval(timer));
       return undefined;
     });
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/trickle`, { timeoutSeconds: 0.5 }), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/trickle`, { timeoutSeconds: 0.5 }), {}, options));
     expect(err.message).toBe(
       `feed astanatimes: no complete response from ${fake.url}/trickle within 0.5 s: the server is too slow; Herald will retry at the next poll (raise the feed's timeoutSeconds if it is always this slow)`,
     );
@@ -155,7 +146,7 @@ describe('fetchFeed over HTTP', () => {
       hungUp = closed(res);
       return undefined;
     });
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/endless`, { maxBytes: 100_000 }), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/endless`, { maxBytes: 100_000 }), {}, options));
     expect(err.message).toBe(
       `feed astanatimes: the response from ${fake.url}/endless is larger than the feed's maxBytes (100000 bytes); Herald stopped reading it — raise maxBytes if the feed really is this big`,
     );
@@ -171,7 +162,7 @@ describe('fetchFeed over HTTP', () => {
       hungUp = closed(res);
       return undefined;
     });
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/big`, { maxBytes: 4_999_999, timeoutSeconds: 5 }), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/big`, { maxBytes: 4_999_999, timeoutSeconds: 5 }), {}, options));
     expect(err.message).toMatch(/is larger than the feed's maxBytes \(4999999 bytes\)/);
     await hungUp;
   });
@@ -181,7 +172,7 @@ describe('fetchFeed over HTTP', () => {
       headers: { ...RSS, 'content-encoding': 'gzip' },
       body: gzipSync(Buffer.alloc(5_000_000, 0x20)),
     }));
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/bomb`, { maxBytes: 1_000_000 }), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/bomb`, { maxBytes: 1_000_000 }), {}, options));
     expect(err.message).toMatch(/is larger than the feed's maxBytes \(1000000 bytes\)/);
   });
 
@@ -202,7 +193,7 @@ describe('fetchFeed over HTTP', () => {
 
   it('fails a compressed body that is corrupt, naming the URL', async () => {
     fake.route('GET', '/corrupt-gzip', () => ({ headers: { ...RSS, 'content-encoding': 'gzip' }, body: Buffer.from('not gzip at all') }));
-    const err = await fetchError(fetchFeed(feedAt(`${fake.url}/corrupt-gzip`), {}, options));
+    const err = await feedError(fetchFeed(feedAt(`${fake.url}/corrupt-gzip`), {}, options));
     expect(err.message).toMatch(/cannot fetch http:\/\/127\.0\.0\.1:\d+\/corrupt-gzip \(.*header.*\); Herald will retry at the next poll/);
   });
 
@@ -255,7 +246,7 @@ describe('fetchFeed over HTTP', () => {
     const gone = await startFake();
     const url = `${gone.url}/feed`;
     await gone.close();
-    const err = await fetchError(fetchFeed(feedAt(url), {}, options));
+    const err = await feedError(fetchFeed(feedAt(url), {}, options));
     expect(err.message).toMatch(
       new RegExp(`^feed astanatimes: cannot fetch ${url.replace(/[.]/g, '\\.')} \\(.*ECONNREFUSED.*\\); Herald will retry at the next poll`),
     );
@@ -272,7 +263,7 @@ describe('fetchFeed over HTTP', () => {
     const pending = fetchFeed(feedAt(`${fake.url}/slow`), {}, { ...options, signal: controller.signal });
     while (!fake.requests.some((r) => r.path === '/slow')) await new Promise((r) => setTimeout(r, 10));
     controller.abort();
-    const err = await fetchError(pending);
+    const err = await feedError(pending);
     expect(err.message).toBe(`feed astanatimes: fetching ${fake.url}/slow was cancelled; it will be fetched at the next poll`);
     await hungUp;
   });
@@ -299,19 +290,19 @@ describe('fetchFeed from local files', () => {
   });
 
   it('fails a missing file naming the path it resolved to', async () => {
-    const err = await fetchError(fetchFeed(feedAt('no-such-feed.xml'), {}, options));
+    const err = await feedError(fetchFeed(feedAt('no-such-feed.xml'), {}, options));
     expect(err.message).toBe(
       `feed astanatimes: feed file ${path.join(fixtures, 'no-such-feed.xml')} does not exist (resolved against ${fixtures}); check the feed's url in the config`,
     );
   });
 
   it('fails a file larger than maxBytes', async () => {
-    const err = await fetchError(fetchFeed(feedAt(absolute, { maxBytes: 1000 }), {}, options));
+    const err = await feedError(fetchFeed(feedAt(absolute, { maxBytes: 1000 }), {}, options));
     expect(err.message).toMatch(new RegExp(`is larger than the feed's maxBytes \\(${fs.statSync(absolute).size} > 1000 bytes\\)`));
   });
 
   it('refuses a scheme it cannot read', async () => {
-    const err = await fetchError(fetchFeed(feedAt('ftp://example.org/feed.xml'), {}, options));
+    const err = await feedError(fetchFeed(feedAt('ftp://example.org/feed.xml'), {}, options));
     expect(err.message).toBe(
       'feed astanatimes: ftp://example.org/feed.xml is not a feed address Herald can read: use an http(s) URL, a file:// URL or a file path',
     );

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FeedError } from '../../src/errors.ts';
 import { listRawFeed } from '../../src/feeds/list.ts';
 import { parseFeed } from '../../src/feeds/parse.ts';
 import { parseFetched, stopParseThread } from '../../src/feeds/parse-pool.ts';
+import { feedError } from '../helpers/feed-error.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures');
 const bytesOf = (name: string) => fs.readFileSync(path.join(fixtures, name));
@@ -16,15 +16,6 @@ const fetched = (bytes: Buffer, contentType?: string) => ({ kind: 'fetched' as c
 async function listedOffThread(bytes: Buffer) {
   const listed = listRawFeed(await parseFetched(fetched(bytes), feed), { id: feed.id, url });
   return { ...listed, articles: listed.articles.map((a) => a.article()) };
-}
-
-async function failure(promise: Promise<unknown>): Promise<FeedError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FeedError);
-  return err as FeedError;
 }
 
 afterEach(() => stopParseThread());
@@ -61,10 +52,10 @@ describe('parsing on the parse thread', () => {
   });
 
   it('fails what is no feed with the FeedError the main thread would give', async () => {
-    const page = await failure(parseFetched(fetched(Buffer.from('<!doctype html><html><body>Hi</body></html>')), feed));
+    const page = await feedError(parseFetched(fetched(Buffer.from('<!doctype html><html><body>Hi</body></html>')), feed));
     expect(page.message).toBe(`feed outlet: ${url} is not a feed: it is an HTML page; check the feed's url in the config`);
     const gzip = gzipSync(Buffer.alloc(2_000_000, 0x20));
-    const bomb = await failure(parseFetched(fetched(gzip), { id: feed.id, maxBytes: 1_000_000 }));
+    const bomb = await feedError(parseFetched(fetched(gzip), { id: feed.id, maxBytes: 1_000_000 }));
     expect(bomb.message).toBe(`feed outlet: ${url} holds gzip content inflates to more than 1000000 bytes; check the feed's url or raise its maxBytes`);
   });
 

@@ -4,18 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { FeedError } from '../../src/errors.ts';
 import { decodeFeedBytes } from '../../src/feeds/decode.ts';
 import { parseFeed } from '../../src/feeds/parse.ts';
+import { feedError } from '../helpers/feed-error.ts';
 
 const fixture = (name: string) => decodeFeedBytes(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures', name)));
 const outlet = { id: 'astanatimes', url: 'https://astanatimes.com/feed/' };
 
 async function parseError(text: string, feed = outlet): Promise<FeedError> {
-  const err = await parseFeed(text, feed).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FeedError);
-  expect((err as FeedError).feedId).toBe(feed.id);
-  return err as FeedError;
+  const err = await feedError(parseFeed(text, feed));
+  expect(err.feedId).toBe(feed.id);
+  return err;
 }
 
 describe('parseFeed on the outlet fixture', async () => {
