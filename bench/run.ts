@@ -8,6 +8,8 @@
  * other processes share the machine. Uses only a loopback feed server it starts itself (a
  * child process, so its memory is not counted as Herald's) and a temporary folder it removes.
  */
+// The heap policy of a Herald process, for what the benchmark runs in its own.
+import '../src/heap-policy.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,5 @@
+// First: the heap policy applies to whatever the commands allocate.
+import '../heap-policy.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT_USAGE, reportFor } from './failure.ts';
 import { logLevel, wholeNumber } from './flags.ts';

@@ -38,9 +38,6 @@ interface Thread {
 /** The parse thread's bundled entry beside the chunk this is bundled into, or its sources through tsx. */
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './parse-thread-sources.mjs' : './parse-thread.js', import.meta.url);
 
-/** A young generation smaller than V8's default holds a poll's peak memory about 30 MB lower (issue 13's bench). */
-const HEAP_LIMITS = { maxYoungGenerationSizeMb: 8 };
-
 let thread: Thread | undefined;
 /** The thread failed before it parsed anything, not for want of memory: it cannot run here, and is not tried again. */
 let unavailable = false;
@@ -73,7 +70,7 @@ function ask(running: Thread, fetched: Fetched, feed: Pick<FeedConfig, 'id' | 'm
 }
 
 function start(): Thread {
-  const worker = new Worker(ENTRY, { resourceLimits: HEAP_LIMITS });
+  const worker = new Worker(ENTRY);
   worker.unref();
   const started: Thread = { worker, pending: new Map(), answered: false };
   worker.on('message', (answer: ParseAnswer) => {

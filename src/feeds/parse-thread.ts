@@ -2,6 +2,8 @@
  * The parse thread (see parse-pool.ts): fetched bytes in, the feed as rss-parser reads it out,
  * or the FeedError saying why it is none.
  */
+// First: starting this thread set V8's flags back to the command line's (see heap-policy.ts).
+import '../heap-policy.ts';
 import { parentPort } from 'node:worker_threads';
 import { FeedError } from '../errors.ts';
 import { decodeFetched } from './decode.ts';
