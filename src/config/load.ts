@@ -8,6 +8,7 @@ import { learnSecrets } from '../redact.ts';
 import { substituteEnv } from './env.ts';
 import { postgresPassword } from '../store/postgres/url.ts';
 import { locate, pathById } from './locate.ts';
+import { quickYaml } from './quick-yaml.ts';
 import { isPostgresUrl } from './store-url.ts';
 import type { ConfigSchema, HeraldConfig } from './schema.ts';
 
@@ -35,22 +36,14 @@ export interface LoadOptions {
 }
 
 export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.ProcessEnv = process.env, { authOptional = false }: LoadOptions = {}): LoadedConfig {
-  let source: string;
-  try {
-    source = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [
-      {
-        path: '',
-        message:
-          code === 'ENOENT'
-            ? 'config file not found: pass --config FILE, set HERALD_CONFIG, or copy config/herald.example.yaml to ./herald.yaml'
-            : `cannot read the config file (${code ?? String(err)})`,
-      },
-    ]);
+  const source = readSource(file);
+  const quick = quickYaml(source);
+  if (quick !== undefined && quick !== null) {
+    const read = interpret(quick, file, schema, env, authOptional);
+    if ('loaded' in read) return read.loaded;
   }
 
+  // yaml's Document: what quickYaml declines, and a line and column for every problem.
   // logLevel 'error': yaml would print a warning quoting the file (secrets and all) for a mapping used as a key.
   const lineCounter = new LineCounter();
   // merge: `<<: *defaults`, how operators share the keys of repeated channels.
@@ -92,6 +85,42 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   if (raw === null || raw === undefined) {
     throw new ConfigError(file, [{ path: '', message: 'the config file is empty: it needs `feeds` and `channels` (see config/herald.example.yaml)' }]);
   }
+  const read = interpret(raw, file, schema, env, authOptional);
+  if ('loaded' in read) return read.loaded;
+  const located = read.problems.map((p) => {
+    const at = p.path === '' ? [] : p.path.split('.');
+    const position = locate(doc, lineCounter, at);
+    const byId = pathById(read.substituted, at);
+    return { ...p, ...(position ? { line: position.line, col: position.col } : {}), ...(byId ? { pathById: byId } : {}) };
+  });
+  throw new ConfigError(file, located.sort(inFileOrder));
+}
+
+function readSource(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [
+      {
+        path: '',
+        message:
+          code === 'ENOENT'
+            ? 'config file not found: pass --config FILE, set HERALD_CONFIG, or copy config/herald.example.yaml to ./herald.yaml'
+            : `cannot read the config file (${code ?? String(err)})`,
+      },
+    ]);
+  }
+}
+
+/** The file's values with the variables substituted, validated: the config, or its problems (without their place in the file). */
+function interpret(
+  raw: unknown,
+  file: string,
+  schema: ConfigSchema,
+  env: NodeJS.ProcessEnv,
+  authOptional: boolean,
+): { loaded: LoadedConfig } | { problems: ConfigProblem[]; substituted: unknown } {
   const dir = path.dirname(file);
   const dotenvFile = path.join(dir, '.env');
   const substituted = substituteEnv(raw, { ...readDotenv(dotenvFile), ...env });
@@ -106,15 +135,7 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
     const unset = new Set(envProblems.map((p) => p.path));
     problems.push(...parsed.error.issues.map(toProblem).filter((p) => !unset.has(p.path)));
   }
-  if (problems.length > 0 || !parsed.success) {
-    const located = problems.map((p) => {
-      const at = p.path === '' ? [] : p.path.split('.');
-      const position = locate(doc, lineCounter, at);
-      const byId = pathById(substituted.value, at);
-      return { ...p, ...(position ? { line: position.line, col: position.col } : {}), ...(byId ? { pathById: byId } : {}) };
-    });
-    throw new ConfigError(file, located.sort(inFileOrder));
-  }
+  if (problems.length > 0 || !parsed.success) return { problems, substituted: substituted.value };
 
   const config = parsed.data;
   // What the channel's adapter would be given, were it started: nothing.
@@ -123,7 +144,7 @@ export function loadConfig(file: string, schema: ConfigSchema, env: NodeJS.Proce
   // The store URL's password is a secret like everything under `auth`.
   const storePassword = postgresPassword(config.store);
   if (storePassword) learnSecrets([storePassword]);
-  return { file, dir, config, secrets: storePassword ? [...substituted.secrets, storePassword] : substituted.secrets };
+  return { loaded: { file, dir, config, secrets: storePassword ? [...substituted.secrets, storePassword] : substituted.secrets } };
 }
 
 /** The index of the channel whose `auth` holds `path` (`channels.3.auth.token` → 3). */
