@@ -8,6 +8,7 @@ import { collapseWhitespace } from './html-text.ts';
 import { listRawFeed, type ListedFeed, type ParsedFeed, type RawFeed } from './list.ts';
 import { rawItemOf } from './normalize.ts';
 import { repairXml } from './xml-repair.ts';
+import { xmlTree } from './xml-tree.ts';
 
 export async function parseFeed(text: string, feed: { id: string; url: string }): Promise<ParsedFeed> {
   const listed = await listFeed(text, feed);
@@ -35,8 +36,11 @@ export async function parseRawFeed(text: string, feed: { id: string; url: string
   return { title: parsed.title, link: parsed.link, items };
 }
 
+type TreeCallback = (err: unknown, tree?: unknown) => void;
+
+/** rss-parser, reading the XML with xmlTree where it can, else with its own xml2js. */
 function newParser() {
-  return new Parser({
+  const parser = new Parser({
     defaultRSS: 2,
     customFields: {
       item: [
@@ -49,7 +53,16 @@ function newParser() {
         ['guid', 'guidElement', { keepArray: true }],
       ],
     },
-  });
+  }) as Parser & { xmlParser: { parseString(xml: string, done: TreeCallback): void } };
+  const xml2js = parser.xmlParser;
+  parser.xmlParser = {
+    parseString(xml, done) {
+      const tree = xmlTree(xml);
+      if (tree) done(null, tree);
+      else xml2js.parseString(xml, done);
+    },
+  };
+  return parser;
 }
 
 /** Input that cannot be XML at all, said plainly (a web page, JSON, nothing). */
