@@ -3,11 +3,11 @@
  * name a key of an array, attributes under `$`, text under `_`), read by one sticky regular
  * expression: six times as fast as xml2js's sax, the most CPU a poll costs (issue 13). It reads
  * only well-formed XML it is sure of, and declines (undefined) everything else, for xml2js to
- * read or to say what is wrong: a tag it cannot read or closed out of order, an attribute given
- * twice, an element named `_`, a raw `&` or an entity XML does not define, an instruction other than the XML
- * declaration (first) or a stylesheet, a reference to a character XML has no place
- * for, `--` in a comment, text outside the root, a second root, an internal DTD subset, an
- * unclosed element. tests/feeds/xml-tree.property.test.ts shows both read the same.
+ * read or to say what is wrong: a tag it cannot read, or closed out of order, or never; an
+ * attribute given twice; an element named `_`; a raw `&`, an entity XML does not define, or a
+ * reference to a character XML has no place for; `--` in a comment; an instruction other than
+ * the XML declaration (first) or a stylesheet; an internal DTD subset; text outside the root;
+ * a second root. tests/feeds/xml-tree.property.test.ts shows both read the same.
  */
 type Element = Record<string, unknown>;
 
@@ -77,7 +77,7 @@ export function xmlTree(xml: string): Element | undefined {
   return open.length === 0 ? root : undefined;
 }
 
-/** Closes the innermost element into its parent; the document (the root's name → the root) when it was the root. */
+/** Closes the innermost element into its parent; the document (the root's name → the root) when it was the root, and until then undefined. */
 function close(open: Element[], names: string[]): Element | undefined {
   const element = open.pop()!;
   const name = names.pop()!;
