@@ -1,13 +1,17 @@
 /**
  * A feed as rss-parser read it → its articles as listed (see ListedArticle), and the items
- * that are none. No XML is read here: this runs on the main thread, the parsing on the parse thread.
+ * that are none. On the parse thread, the listing is made to be sent (SentListing): each
+ * article's identity, and the items serialized together, which the main thread deserializes
+ * only if a whole article is read (a new or a known article, not one only marked seen).
+ * No XML is read here.
  */
-import type { Article } from '../article.ts';
+import v8 from 'node:v8';
+import type { Article, ArticleIdentity } from '../article.ts';
 import { collapseWhitespace, plainText } from './html-text.ts';
 import { normalizeLink } from './link.ts';
-import { listItem, whySkipped, type ListedArticle, type RawItem, type SkipReason } from './normalize.ts';
+import { identify, lazyArticle, whySkipped, type ListedArticle, type RawItem, type SkipReason } from './normalize.ts';
 
-/** A feed as rss-parser reads it (plain data: it crosses from the parse thread as it is). */
+/** A feed as rss-parser reads it. */
 export interface RawFeed {
   title?: unknown;
   link?: unknown;
@@ -26,6 +30,13 @@ export interface ListedFeed extends Omit<ParsedFeed, 'articles'> {
   articles: ListedArticle[];
 }
 
+/** A listing as it crosses from the parse thread (plain data). */
+export interface SentListing extends Omit<ParsedFeed, 'articles'> {
+  identities: ArticleIdentity[];
+  /** The articles' items, in the same order, by v8.serialize: three times as fast as JSON, and not cloned as objects. */
+  items: Uint8Array;
+}
+
 export interface SkippedItem {
   title?: string;
   link?: string;
@@ -33,26 +44,43 @@ export interface SkippedItem {
 }
 
 export function listRawFeed(raw: RawFeed, feed: { id: string; url: string }): ListedFeed {
+  const { found, ...rest } = entries(raw, feed);
+  return { ...rest, articles: found.map(({ identity, item }) => lazyArticle(identity, () => item)) };
+}
+
+export function listingToSend(raw: RawFeed, feed: { id: string; url: string }): SentListing {
+  const { found, ...rest } = entries(raw, feed);
+  return { ...rest, identities: found.map((f) => f.identity), items: v8.serialize(found.map((f) => f.item)) };
+}
+
+export function receivedListing({ identities, items, ...rest }: SentListing): ListedFeed {
+  let read: RawItem[] | undefined;
+  const item = (i: number) => (read ??= v8.deserialize(items) as RawItem[])[i]!;
+  return { ...rest, articles: identities.map((identity, i) => lazyArticle(identity, () => item(i))) };
+}
+
+/** Each article's identity and item, in feed order (an item repeating an earlier one's id is the same article), and the items that are none. */
+function entries(raw: RawFeed, feed: { id: string; url: string }) {
   const base = [feed.url, typeof raw.link === 'string' ? raw.link : undefined]
     .map((candidate) => (candidate === undefined ? undefined : normalizeLink(candidate)?.absolute))
     .find((candidate) => candidate !== undefined);
-  const articles: ListedArticle[] = [];
+  const found: { identity: ArticleIdentity; item: RawItem }[] = [];
   const skipped: SkippedItem[] = [];
   const seen = new Set<string>();
   const items = Array.isArray(raw.items) ? (raw.items as RawItem[]) : [];
   const context = { feedId: feed.id, base };
   for (const item of items) {
-    const article = listItem(item, context);
-    if (!article) {
+    const identity = identify(item, context);
+    if (!identity) {
       skipped.push(describeSkipped(item, whySkipped(item, context)));
       continue;
     }
-    if (seen.has(article.id)) continue;
-    seen.add(article.id);
-    articles.push(article);
+    if (seen.has(identity.id)) continue;
+    seen.add(identity.id);
+    found.push({ identity, item });
   }
   const title = typeof raw.title === 'string' ? plainText(raw.title) : '';
-  return { ...(title ? { title } : {}), articles, skipped };
+  return { ...(title ? { title } : {}), found, skipped };
 }
 
 function describeSkipped(item: RawItem, reason: SkipReason): SkippedItem {

@@ -92,8 +92,8 @@ export interface ListedArticle extends ArticleIdentity {
   article(): Article;
 }
 
-/** The listed item, or undefined when it has no usable title or link. */
-export function listItem(item: RawItem, context: FeedContext): ListedArticle | undefined {
+/** The item's identity, or undefined when it has no usable title or link. */
+export function identify(item: RawItem, context: FeedContext): ArticleIdentity | undefined {
   const titleSource = textOf(item.title);
   const title = titleSource === undefined ? '' : text(titleSource);
   if (!title) return undefined;
@@ -101,7 +101,7 @@ export function listItem(item: RawItem, context: FeedContext): ListedArticle | u
   const link = linkOf(item, guid, context.base);
   if (!link) return undefined;
   const publishedAt = firstFound([item.pubDate, item.date, item.isoDate].map(textOf), isoDate);
-  const identity: ArticleIdentity = {
+  return {
     id: guid ?? link.key,
     feedId: context.feedId,
     link: link.absolute,
@@ -109,13 +109,18 @@ export function listItem(item: RawItem, context: FeedContext): ListedArticle | u
     title,
     ...(publishedAt ? { publishedAt } : {}),
   };
+}
+
+/** The listed article, read from its item (`item()`, asked for once) when first asked for. */
+export function lazyArticle(identity: ArticleIdentity, item: () => RawItem): ListedArticle {
   let article: Article | undefined;
-  return { ...identity, article: () => (article ??= readArticle(item, identity)) };
+  return { ...identity, article: () => (article ??= readArticle(item(), identity)) };
 }
 
 /** The Article, or undefined when the item has no usable title or link. */
 export function normalizeItem(item: RawItem, context: FeedContext): Article | undefined {
-  return listItem(item, context)?.article();
+  const identity = identify(item, context);
+  return identity && readArticle(item, identity);
 }
 
 function readArticle(item: RawItem, identity: ArticleIdentity): Article {

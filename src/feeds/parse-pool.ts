@@ -1,6 +1,6 @@
 /**
- * Feeds are decoded and parsed on a thread of their own: the main thread fetches the next
- * feeds and records the last ones meanwhile, instead of waiting on the XML parser (the most
+ * Feeds are decoded, parsed and listed on a thread of their own: the main thread fetches the
+ * next feeds and records the last ones meanwhile, instead of waiting on the XML parser (the most
  * CPU a poll costs), and the daemon's console and metrics stay responsive while a 10 MB feed
  * is parsed. The thread starts on first use, does not keep the process alive when idle, and
  * when it cannot start or dies, feeds are parsed on the main thread instead.
@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { FeedError } from '../errors.ts';
 import type { FetchedBytes } from './fetch.ts';
-import type { RawFeed } from './list.ts';
+import { receivedListing, type ListedFeed, type SentListing } from './list.ts';
 
 type Fetched = Extract<FetchedBytes, { kind: 'fetched' }>;
 
@@ -24,14 +24,14 @@ export interface ParseJob {
 
 export interface ParseAnswer {
   id: number;
-  raw?: RawFeed;
+  listing?: SentListing;
   /** A FeedError's detail and hint, or a bug's message. */
   failure?: { detail: string; hint?: string } | { bug: string };
 }
 
 interface Thread {
   worker: Worker;
-  pending: Map<number, { feedId: string; resolve: (raw: RawFeed) => void; reject: (err: unknown) => void }>;
+  pending: Map<number, { feedId: string; resolve: (listing: SentListing) => void; reject: (err: unknown) => void }>;
   answered: boolean;
 }
 
@@ -46,20 +46,20 @@ let nextId = 0;
 /** Thrown for the jobs of a thread that died: they are parsed again on the main thread. */
 class ThreadGone extends Error {}
 
-export async function parseFetched(fetched: Fetched, feed: Pick<FeedConfig, 'id' | 'maxBytes'>): Promise<RawFeed> {
+export async function listFetched(fetched: Fetched, feed: Pick<FeedConfig, 'id' | 'maxBytes'>): Promise<ListedFeed> {
   const running = unavailable ? undefined : (thread ?? start());
   if (running) {
     try {
-      return await ask(running, fetched, feed);
+      return receivedListing(await ask(running, fetched, feed));
     } catch (err) {
       if (!(err instanceof ThreadGone)) throw err;
     }
   }
-  const [{ decodeFetched }, { parseRawFeed }] = await Promise.all([import('./decode.ts'), import('./parse.ts')]);
-  return parseRawFeed(decodeFetched(fetched, feed), { id: feed.id, url: fetched.url });
+  const [{ decodeFetched }, { parseRawFeed }, { listRawFeed }] = await Promise.all([import('./decode.ts'), import('./parse.ts'), import('./list.ts')]);
+  return listRawFeed(await parseRawFeed(decodeFetched(fetched, feed), { id: feed.id, url: fetched.url }), { id: feed.id, url: fetched.url });
 }
 
-function ask(running: Thread, fetched: Fetched, feed: Pick<FeedConfig, 'id' | 'maxBytes'>): Promise<RawFeed> {
+function ask(running: Thread, fetched: Fetched, feed: Pick<FeedConfig, 'id' | 'maxBytes'>): Promise<SentListing> {
   const id = nextId++;
   const job: ParseJob = { id, bytes: fetched.bytes, url: fetched.url, feed: { id: feed.id, maxBytes: feed.maxBytes }, ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) };
   return new Promise((resolve, reject) => {
@@ -79,7 +79,7 @@ function start(): Thread {
     if (!job) return;
     started.pending.delete(answer.id);
     if (started.pending.size === 0) worker.unref();
-    if (answer.raw) job.resolve(answer.raw);
+    if (answer.listing) job.resolve(answer.listing);
     else job.reject(failureOf(answer.failure!, job.feedId));
   });
   const gone = (reason: unknown) => {

@@ -5,8 +5,8 @@ import { FeedError } from '../errors.ts';
 import type { Redactor } from '../redact.ts';
 import { fetchFeedBytes } from './fetch.ts';
 import type { FeedLedger } from './ledger.ts';
-import { listRawFeed, type SkippedItem } from './list.ts';
-import { parseFetched } from './parse-pool.ts';
+import type { SkippedItem } from './list.ts';
+import { listFetched } from './parse-pool.ts';
 import { planIngest, type ChannelControls, type ChannelEditing, type IngestReport } from './policy.ts';
 
 export type PollResult =
@@ -35,7 +35,7 @@ const FEED_BACKOFF_BASE_MS = 60_000;
 const FEED_BACKOFF_CAP_MS = 3_600_000;
 
 /**
- * Polls one feed: fetch (conditional GET), parse (on the parse thread), look up what the store knows, decide with
+ * Polls one feed: fetch (conditional GET), parse and list (on the parse thread), look up what the store knows, decide with
  * the pure policy, and record the decided plan in one call. A 304 is recorded and nothing more. Any failure is that feed's alone:
  * it is recorded with a backoff and returned, never thrown.
  */
@@ -56,9 +56,8 @@ export async function pollFeed(feed: FeedConfig, channelIds: string[], opts: Pol
       log.debug('not modified');
       return { feedId: feed.id, ok: true, notModified: true, skipped: [] };
     }
-    const raw = await parseFetched(fetched, feed);
+    const parsed = await listFetched(fetched, feed);
     await turnOfItsOwn();
-    const parsed = listRawFeed(raw, { id: feed.id, url: fetched.url });
     const firstPoll = state.firstPolledAt === undefined;
     // A feed's articles are recorded in the transaction that ends its first poll: before it, none is known.
     const known = firstPoll ? [] : await ledger.knownArticles(feed.id, parsed.articles);
