@@ -56,7 +56,8 @@ export async function listFetched(fetched: Fetched, feed: Pick<FeedConfig, 'id' 
     }
   }
   const [{ decodeFetched }, { parseRawFeed }, { listRawFeed }] = await Promise.all([import('./decode.ts'), import('./parse.ts'), import('./list.ts')]);
-  return listRawFeed(await parseRawFeed(decodeFetched(fetched, feed), { id: feed.id, url: fetched.url }), { id: feed.id, url: fetched.url });
+  const where = { id: feed.id, url: fetched.url };
+  return listRawFeed(await parseRawFeed(decodeFetched(fetched, feed), where), where);
 }
 
 function ask(running: Thread, fetched: Fetched, feed: Pick<FeedConfig, 'id' | 'maxBytes'>): Promise<SentListing> {
