@@ -1,4 +1,5 @@
 /** Shortening plain text to fit: cut at the best boundary that leaves room, and mark the cut with '…'. */
+import { charClass } from '../text/char-class.ts';
 import { segmenter } from '../text/segmenters.ts';
 import { ABBREVIATION, SENTENCE_END } from '../text/sentences.ts';
 import { weightOf, type Allowance } from './weights.ts';
@@ -64,9 +65,27 @@ function usableSentenceEnd(text: string, end: number, reach: number): boolean {
   return end > firstVisible && end < whole && end <= reach && !(text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end)));
 }
 
+/** A letter (not one that extends the character before it): ICU's Upper, Lower or OLetter for sentences. */
+const isLetter = charClass(/^(?!\p{Grapheme_Extend})\p{L}$/u);
+
+/**
+ * How much of `text` tells its sentence boundaries up to `reach`: up to the first letter
+ * from `reach` on (ICU decides whether a sentence ends after a full stop by what follows
+ * it up to the first letter: a small one continues it); when no letter comes within
+ * LOOKAHEAD characters, what `boundaries` segments.
+ */
+function sentenceScopeEnd(text: string, reach: number): number {
+  const end = Math.min(text.length, reach + LOOKAHEAD);
+  for (let i = reach; i < end; i++) {
+    const cp = text.codePointAt(i)!;
+    if (isLetter(cp)) return cp > 0xffff ? i + 2 : i + 1;
+  }
+  return scopeEndOf(text, reach);
+}
+
 /** The last sentence end up to `reach`, found by segmenting backwards from it. */
-function lastSentenceEnd(text: string, reach: number): number | undefined {
-  const scope = text.slice(0, scopeEndOf(text, reach));
+export function lastSentenceEnd(text: string, reach: number): number | undefined {
+  const scope = text.slice(0, sentenceScopeEnd(text, reach));
   const segments = segmenter('sentence').segment(scope);
   for (let at = Math.min(reach, scope.length - 1); at >= 0; ) {
     const { index, segment } = segments.containing(at)!;
