@@ -83,8 +83,49 @@ function sentenceScopeEnd(text: string, reach: number): number {
   return scopeEndOf(text, reach);
 }
 
+const FULL_STOP = 0x2e;
+
+/**
+ * Whether a code unit is neither a sentence terminator nor a separator (Unicode's STerm,
+ * ATerm, Sep, CR, LF): no sentence ends right after it. Most news text is made of these.
+ */
+function neverEndsSentence(unit: number): boolean {
+  if (unit < 0x80) return unit >= 0x20 ? unit !== 0x21 && unit !== FULL_STOP && unit !== 0x3f : unit === 0x09;
+  if (unit <= 0x588) return unit >= 0xa0;
+  if (unit >= 0x2010 && unit <= 0x203b) return unit !== 0x2024 && unit !== 0x2028 && unit !== 0x2029;
+  // Emoji, their modifiers and joiners.
+  return (unit >= 0xd83c && unit <= 0xd83e) || (unit >= 0xdc00 && unit <= 0xdfff) || unit === 0x200d || unit === 0xfe0f;
+}
+
+const isCapitalAtoZ = (unit: number) => unit >= 0x41 && unit <= 0x5a;
+const isDigit = (unit: number) => unit >= 0x30 && unit <= 0x39;
+
+/**
+ * `lastSentenceEnd` without segmenting, in the commonest case: the last mark before
+ * `reach` that may end a sentence is a full stop, exclamation or question mark followed
+ * by spaces and a capital A to Z (a sentence ends there, by every rule of Unicode's), and
+ * only spaces follow `reach` up to what is not whitespace. Undefined when it takes
+ * segmenting to tell.
+ */
+function plainSentenceEnd(text: string, reach: number): number | undefined {
+  for (let after = reach; after < text.length && SPACE.test(text[after]!); after++) if (text.charCodeAt(after) !== 0x20) return undefined;
+  for (let i = reach - 1; i >= 0; i--) {
+    const unit = text.charCodeAt(i);
+    if (neverEndsSentence(unit)) continue;
+    // A full stop before a digit ("5.1%") ends no sentence.
+    if (unit === FULL_STOP && isDigit(text.charCodeAt(i + 1))) continue;
+    if (unit !== FULL_STOP && unit !== 0x21 && unit !== 0x3f) return undefined;
+    let next = i + 1;
+    while (text.charCodeAt(next) === 0x20) next++;
+    return next > i + 1 && isCapitalAtoZ(text.charCodeAt(next)) && usableSentenceEnd(text, i + 1, reach) ? i + 1 : undefined;
+  }
+  return undefined;
+}
+
 /** The last sentence end up to `reach`, found by segmenting backwards from it. */
 export function lastSentenceEnd(text: string, reach: number): number | undefined {
+  const plainEnd = plainSentenceEnd(text, reach);
+  if (plainEnd !== undefined) return plainEnd;
   const scope = text.slice(0, sentenceScopeEnd(text, reach));
   const segments = segmenter('sentence').segment(scope);
   for (let at = Math.min(reach, scope.length - 1); at >= 0; ) {

@@ -1,6 +1,7 @@
 /**
- * shorten finds the last sentence end before a cut by segmenting only up to the first
- * letter past it: the sentence ends it finds are those of the whole text.
+ * shorten finds the last sentence end before a cut without segmenting in the commonest
+ * case, and else by segmenting only up to the first letter past the cut: the sentence
+ * ends it finds are those of the whole text.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -40,6 +41,12 @@ const piece = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }) },
 );
 
+/** News text: words, figures, abbreviations and sentence ends as leads have them. */
+const newsPiece = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('Kazakhstan', 'the', 'reform', 'Astana', 'U.S.', 'Mr.', 'No.', 'etc.', '5.1%', '$1.2', 'co-chaired', 'Қазақстан', '“New”', '(AT&T)', '«Мы»', '👍🏽', 'e\u0301', 'A', 'i', 'x') },
+  { weight: 6, arbitrary: fc.constantFrom(' ', ' ', ' ', '. ', '. ', '! ', '? ', '.', ', ', ' – ', '  ', '.  ', '." ', '.) ', '\n', '\t', '\u00a0', '\u2028', '…', '.5', '. 5', '. a', '. (', '. “') },
+);
+
 describe('lastSentenceEnd', () => {
   it('finds the sentence end that segmenting the whole text finds (property)', () => {
     fc.assert(
@@ -51,7 +58,40 @@ describe('lastSentenceEnd', () => {
           expect(lastSentenceEnd(text, reach)).toBe(lastSentenceEndOfWhole(text, reach));
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 10000 },
+    );
+  });
+
+  it('finds a sentence that a separator ends, or a terminator other than . ! ?, after the last full stop', () => {
+    const cases: [string, number, number][] = [
+      ['Foo. Bar baz \nQux', 13, 12],
+      ['Foo. Bar baz \u2029Qux', 13, 12],
+      ['Foo. Bar\nBaz and more', 10, 8],
+      ['Foo. Bar\u2028Baz and more', 10, 8],
+      ['Foo. Bar\u0085Baz and more', 12, 9],
+      ['Foo. Bar\u2024 Baz and more', 12, 9],
+      ['Foo. Bar\u0589 Baz and more', 12, 9],
+      ['Foo. Bar\u203c Baz and more', 12, 9],
+      ['Foo. Bar\u3002Baz and more', 12, 9],
+      ['Foo. Bar baz qux', 12, 4],
+    ];
+    for (const [text, reach, end] of cases) {
+      expect(lastSentenceEnd(text, reach)).toBe(end);
+      expect(lastSentenceEndOfWhole(text, reach)).toBe(end);
+    }
+  });
+
+  it('finds it in news text (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(newsPiece, { maxLength: 60 }).map((pieces) => pieces.join('')),
+        fc.nat(),
+        (text, n) => {
+          const reach = text.length === 0 ? 0 : 1 + (n % text.length);
+          expect(lastSentenceEnd(text, reach)).toBe(lastSentenceEndOfWhole(text, reach));
+        },
+      ),
+      { numRuns: 10000 },
     );
   });
 });
