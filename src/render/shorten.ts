@@ -40,12 +40,32 @@ const SPACE = /\s/u;
 /** A mark, joiner or format character sticks to a space before it: a word cannot be segmented from there. */
 const STICKS_TO_SPACE = /[\p{M}\p{Cf}]/u;
 
+const isAsciiLetterOrDigit = (unit: number) => (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x30 && unit <= 0x39);
+
+/**
+ * `lastWordEnd` without segmenting, in the commonest case: `reach` ends a word of ASCII
+ * letters and digits before a space, or falls inside one that a space and such a word
+ * come before (no word boundary is found between two letters or digits, and one always
+ * between one of them and a space). Undefined when it takes segmenting to tell.
+ */
+function plainWordEnd(text: string, reach: number): number | undefined {
+  if (!isAsciiLetterOrDigit(text.charCodeAt(reach - 1))) return undefined;
+  const after = text.charCodeAt(reach);
+  if (after === 0x20) return reach < text.trimEnd().length ? reach : undefined;
+  if (!isAsciiLetterOrDigit(after)) return undefined;
+  let start = reach - 1;
+  while (start > 0 && isAsciiLetterOrDigit(text.charCodeAt(start - 1))) start--;
+  return text.charCodeAt(start - 1) === 0x20 && isAsciiLetterOrDigit(text.charCodeAt(start - 2)) ? start - 1 : undefined;
+}
+
 /**
  * The last word end up to `reach`, found by segmenting only the words around it (word
  * segmentation is slow, and a word's boundaries depend on nothing past the spaces around
  * it); from the start as `boundaries` does when the text has no space near `reach`.
  */
-function lastWordEnd(text: string, reach: number): number | undefined {
+export function lastWordEnd(text: string, reach: number): number | undefined {
+  const plainEnd = plainWordEnd(text, reach);
+  if (plainEnd !== undefined) return plainEnd;
   const spaceAfter = text.slice(reach).search(SPACE);
   const scopeEnd = spaceAfter < 0 ? scopeEndOf(text, reach) : Math.min(reach + spaceAfter + 1, scopeEndOf(text, reach));
   let from = reach;
