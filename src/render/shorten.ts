@@ -7,6 +7,7 @@ import { weightOf, type Allowance } from './weights.ts';
 export type BoundaryLevel = 'sentence' | 'word' | 'grapheme';
 
 const ELLIPSIS = '…';
+const FULL_STOP = 0x2e;
 const LOOKAHEAD = 256;
 
 /**
@@ -22,12 +23,25 @@ function boundaries(text: string, level: BoundaryLevel, reach: number, from = 0,
     if (from + index >= reach) break;
     if (level === 'word' && !isWordLike) continue;
     const end = from + index + (level === 'sentence' ? segment.trimEnd().length : segment.length);
-    if (level === 'sentence' && text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end))) continue;
+    if (level === 'sentence' && endsInAbbreviation(text, end)) continue;
     ends.push(end);
   }
   const firstVisible = text.length - text.trimStart().length;
   const whole = text.trimEnd().length;
   return ends.filter((end) => end > firstVisible && end < whole && end <= reach);
+}
+
+const isAsciiLetter = (unit: number) => (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a);
+
+/**
+ * Whether the text up to `end` ends with the full stop of initials or a title (ABBREVIATION);
+ * after a word of five letters or more it does not, which is told without the expression.
+ */
+function endsInAbbreviation(text: string, end: number): boolean {
+  if (text.charCodeAt(end - 1) !== FULL_STOP) return false;
+  let letters = 0;
+  while (letters < 5 && isAsciiLetter(text.charCodeAt(end - 2 - letters))) letters++;
+  return letters < 5 && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end));
 }
 
 function scopeEndOf(text: string, reach: number): number {
@@ -82,7 +96,7 @@ export function lastWordEnd(text: string, reach: number): number | undefined {
 function usableSentenceEnd(text: string, end: number, reach: number): boolean {
   const firstVisible = text.length - text.trimStart().length;
   const whole = text.trimEnd().length;
-  return end > firstVisible && end < whole && end <= reach && !(text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end)));
+  return end > firstVisible && end < whole && end <= reach && !endsInAbbreviation(text, end);
 }
 
 /** A letter (not one that extends the character before it): ICU's Upper, Lower or OLetter for sentences. */
@@ -102,8 +116,6 @@ function sentenceScopeEnd(text: string, reach: number): number {
   }
   return scopeEndOf(text, reach);
 }
-
-const FULL_STOP = 0x2e;
 
 /**
  * Whether a code unit is neither a sentence terminator nor a separator (Unicode's STerm,
@@ -198,7 +210,7 @@ function lastChars(text: string): string {
 /** The prefix up to `end`, marked as cut with '…' unless it ends a sentence or is marked already. */
 function candidate(text: string, end: number): string {
   const prefix = trimEndClusters(text.slice(0, end));
-  const endsSentence = SENTENCE_END.test(lastChars(prefix)) && !ABBREVIATION.test(prefix.slice(-24));
+  const endsSentence = SENTENCE_END.test(lastChars(prefix)) && !endsInAbbreviation(prefix, prefix.length);
   return endsSentence ? prefix : prefix + ELLIPSIS;
 }
 
