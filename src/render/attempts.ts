@@ -70,7 +70,9 @@ export class Attempts {
   gaugeOf(layout: Layout): Gauge {
     let gauge = this.gauges.get(layout);
     if (!gauge) {
-      gauge = new Gauge(layout, this.partsOf(NOTHING_BUT_THE_LINK), () => this.linkAloneText());
+      // Every post has the same link parts (a line with the link never vanishes): those last filled in do.
+      const linkParts = (this.filled?.parts ?? this.partsOf(NOTHING_BUT_THE_LINK)).filter((p) => p.kind === 'link');
+      gauge = new Gauge(layout, linkParts, () => this.partsOf(NOTHING_BUT_THE_LINK), () => this.linkAloneText());
       this.gauges.set(layout, gauge);
     }
     return gauge;
@@ -78,7 +80,10 @@ export class Attempts {
 
   /** Whether a post of `c` fits `layout`; `weighed`: it is known to fit by the weights, so it is only counted. */
   fitsIn(layout: Layout, c: Content, weighed = false): boolean {
-    if (!weighed && !this.gaugeOf(layout).mayFit(this.partsOf(c))) return false;
+    if (!weighed) {
+      const parts = this.partsOf(c);
+      if (!this.gaugeOf(layout).mayFit(parts)) return false;
+    }
     const text = this.textOf(c);
     if (!this.gaugeOf(layout).fits(text)) return false;
     this.fitted = { content: c, text };

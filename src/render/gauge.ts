@@ -14,17 +14,21 @@ export class Gauge {
   private readonly base: (number | undefined)[];
   private readonly weighs: (Weigh | undefined)[];
 
-  /** `anchorText`: the text of the post made of `anchorParts`, asked for only when it is to be counted. */
+  /**
+   * `linkParts`: the link parts of every post; `anchorParts` and `anchorText`: the parts
+   * and the text of the anchor post, asked for only when a budget has no `linkWeight`.
+   */
   constructor(
     readonly layout: Layout,
-    anchorParts: Part[],
+    linkParts: Part[],
+    anchorParts: () => Part[],
     anchorText: () => string,
   ) {
     this.weighs = layout.budgets.map((b) => b.prefixWeights && rememberingWeigh(b.prefixWeights));
     this.base = layout.budgets.map((b, i) => {
       if (!this.weighs[i]) return undefined;
-      if (b.linkWeight) return anchorParts.reduce((sum, p) => (p.kind === 'link' ? sum + b.linkWeight!(p.text) : sum), 0);
-      return this.counts(anchorText())[i]! - this.weight(i, anchorParts, Infinity);
+      if (b.linkWeight) return linkParts.reduce((sum, p) => sum + b.linkWeight!(p.text), 0);
+      return this.counts(anchorText())[i]! - this.weight(i, anchorParts(), Infinity);
     });
   }
 

@@ -135,19 +135,19 @@ function channelHashtag(category: string, mapped: Map<string, string>, excluded:
 
 /** The post's hashtags: `fixed` first, then from the categories, deduplicated ignoring case, at most `max`. */
 export function hashtagsFrom(categories: string[], opts: HashtagOptions): string[] {
+  const tags: string[] = [];
+  const keys: string[] = [];
+  const add = (tag: string | undefined) => {
+    if (!tag) return;
+    const key = tag.toLowerCase();
+    if (keys.includes(key)) return;
+    keys.push(key);
+    tags.push(tag);
+  };
+  for (let i = 0; i < opts.fixed.length && tags.length < opts.max; i++) add(toHashtag(opts.fixed[i]!));
+  if (!opts.fromCategories || tags.length >= opts.max) return tags;
   const mapped = new Map(Object.entries(opts.map ?? {}).map(([from, to]) => [categoryKey(from), to]));
   const excluded = new Set((opts.exclude ?? []).map(categoryKey));
-  const candidates = [...opts.fixed.map(toHashtag), ...(opts.fromCategories ? categories.map((c) => channelHashtag(c, mapped, excluded)) : [])];
-
-  const seen = new Set<string>();
-  const tags: string[] = [];
-  for (const tag of candidates) {
-    if (tags.length >= opts.max) break;
-    if (!tag) continue;
-    const key = tag.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    tags.push(tag);
-  }
+  for (let i = 0; i < categories.length && tags.length < opts.max; i++) add(channelHashtag(categories[i]!, mapped, excluded));
   return tags;
 }

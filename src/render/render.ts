@@ -36,8 +36,25 @@ function* comparableChars(text: string): Generator<string> {
   }
 }
 
+/**
+ * The first of `comparableChars(text)`, without lowercasing the whole text: null when there
+ * is none, undefined when a capital sigma comes first (it lowercases by what surrounds it).
+ */
+function firstComparableChar(text: string): string | null | undefined {
+  for (const char of text) {
+    if (char === 'Σ') return undefined;
+    for (const lower of char.toLowerCase()) if (isLetterOrNumber(lower.codePointAt(0)!)) return lower;
+  }
+  return null;
+}
+
 /** Whether `title` begins with `summary`, compared by `comparableChars`: read only as far as they agree. */
 function restatesTitle(summary: string, title: string): boolean {
+  const first = firstComparableChar(summary);
+  if (first) {
+    const titleFirst = firstComparableChar(title);
+    if (titleFirst !== undefined && titleFirst !== first) return false;
+  }
   const titleChars = comparableChars(title);
   for (const char of comparableChars(summary)) if (titleChars.next().value !== char) return false;
   return true;
@@ -50,9 +67,25 @@ function worthShowing(summary: string, title: string): boolean {
   return !restatesTitle(summary, title);
 }
 
+/** What `\s` matches: WhiteSpace (Zs among it) and LineTerminator. */
+function isSpace(unit: number): boolean {
+  if (unit <= 0x20) return unit === 0x20 || (unit >= 0x09 && unit <= 0x0d);
+  if (unit < 0xa0) return false;
+  return (
+    unit === 0xa0 || unit === 0x1680 || (unit >= 0x2000 && unit <= 0x200a) || unit === 0x2028 || unit === 0x2029 ||
+    unit === 0x202f || unit === 0x205f || unit === 0x3000 || unit === 0xfeff
+  );
+}
+
+/** Whether `text` has at least `count` runs of what is not whitespace. */
 function hasWords(text: string, count: number): boolean {
-  const word = /\S+/gu;
-  for (let found = 0; word.exec(text); ) if (++found >= count) return true;
+  let found = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (!space && !inWord && ++found >= count) return true;
+    inWord = !space;
+  }
   return false;
 }
 
@@ -112,6 +145,12 @@ function fit(full: Content, shown: Set<PlaceholderKind>, attempts: Attempts, lay
  * text read other than it is (a link shown reversed) or spill over what follows it.
  */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const HAS_BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/** Looking for one first is quicker than replacing none. */
+function withoutBidiControls(text: string): string {
+  return HAS_BIDI_CONTROL.test(text) ? text.replace(BIDI_CONTROLS, '') : text;
+}
 
 /**
  * Text without bidi controls, trimmed: taken out before fitting, so that what is weighed
@@ -119,7 +158,7 @@ const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
  * marks and numbers).
  */
 function plain(text: string): string {
-  return text.replace(BIDI_CONTROLS, '').trim();
+  return withoutBidiControls(text).trim();
 }
 
 export interface RenderOptions {
@@ -190,7 +229,7 @@ export function renderPost(article: Article, channel: ChannelBase, rules: Platfo
   const last = layouts[layouts.length - 1]!;
 
   const link = withUtm(article.link, channel.utm);
-  const attempts = new Attempts(template.replace(BIDI_CONTROLS, ''), link.replace(BIDI_CONTROLS, ''), link, rules.format ?? concatenate);
+  const attempts = new Attempts(withoutBidiControls(template), withoutBidiControls(link), link, rules.format ?? concatenate);
   const hashtagOptions = channel.hashtags;
   const full: Content = {
     title: plain(article.title),

@@ -1,4 +1,5 @@
 /** Shortening plain text to fit: cut at the best boundary that leaves room, and mark the cut with '…'. */
+import { charClass } from '../text/char-class.ts';
 import { segmenter } from '../text/segmenters.ts';
 import { ABBREVIATION, SENTENCE_END } from '../text/sentences.ts';
 import { weightOf, type Allowance } from './weights.ts';
@@ -6,6 +7,7 @@ import { weightOf, type Allowance } from './weights.ts';
 export type BoundaryLevel = 'sentence' | 'word' | 'grapheme';
 
 const ELLIPSIS = '…';
+const FULL_STOP = 0x2e;
 const LOOKAHEAD = 256;
 
 /**
@@ -21,12 +23,25 @@ function boundaries(text: string, level: BoundaryLevel, reach: number, from = 0,
     if (from + index >= reach) break;
     if (level === 'word' && !isWordLike) continue;
     const end = from + index + (level === 'sentence' ? segment.trimEnd().length : segment.length);
-    if (level === 'sentence' && text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end))) continue;
+    if (level === 'sentence' && endsInAbbreviation(text, end)) continue;
     ends.push(end);
   }
   const firstVisible = text.length - text.trimStart().length;
   const whole = text.trimEnd().length;
   return ends.filter((end) => end > firstVisible && end < whole && end <= reach);
+}
+
+const isAsciiLetter = (unit: number) => (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a);
+
+/**
+ * Whether the text up to `end` ends with the full stop of initials or a title (ABBREVIATION);
+ * after a word of five letters or more it does not, which is told without the expression.
+ */
+function endsInAbbreviation(text: string, end: number): boolean {
+  if (text.charCodeAt(end - 1) !== FULL_STOP) return false;
+  let letters = 0;
+  while (letters < 5 && isAsciiLetter(text.charCodeAt(end - 2 - letters))) letters++;
+  return letters < 5 && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end));
 }
 
 function scopeEndOf(text: string, reach: number): number {
@@ -39,12 +54,32 @@ const SPACE = /\s/u;
 /** A mark, joiner or format character sticks to a space before it: a word cannot be segmented from there. */
 const STICKS_TO_SPACE = /[\p{M}\p{Cf}]/u;
 
+const isAsciiLetterOrDigit = (unit: number) => (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x30 && unit <= 0x39);
+
+/**
+ * `lastWordEnd` without segmenting, in the commonest case: `reach` ends a word of ASCII
+ * letters and digits before a space, or falls inside one that a space and such a word
+ * come before (no word boundary is found between two letters or digits, and one always
+ * between one of them and a space). Undefined when it takes segmenting to tell.
+ */
+function plainWordEnd(text: string, reach: number): number | undefined {
+  if (!isAsciiLetterOrDigit(text.charCodeAt(reach - 1))) return undefined;
+  const after = text.charCodeAt(reach);
+  if (after === 0x20) return reach < text.trimEnd().length ? reach : undefined;
+  if (!isAsciiLetterOrDigit(after)) return undefined;
+  let start = reach - 1;
+  while (start > 0 && isAsciiLetterOrDigit(text.charCodeAt(start - 1))) start--;
+  return text.charCodeAt(start - 1) === 0x20 && isAsciiLetterOrDigit(text.charCodeAt(start - 2)) ? start - 1 : undefined;
+}
+
 /**
  * The last word end up to `reach`, found by segmenting only the words around it (word
  * segmentation is slow, and a word's boundaries depend on nothing past the spaces around
  * it); from the start as `boundaries` does when the text has no space near `reach`.
  */
-function lastWordEnd(text: string, reach: number): number | undefined {
+export function lastWordEnd(text: string, reach: number): number | undefined {
+  const plainEnd = plainWordEnd(text, reach);
+  if (plainEnd !== undefined) return plainEnd;
   const spaceAfter = text.slice(reach).search(SPACE);
   const scopeEnd = spaceAfter < 0 ? scopeEndOf(text, reach) : Math.min(reach + spaceAfter + 1, scopeEndOf(text, reach));
   let from = reach;
@@ -61,12 +96,69 @@ function lastWordEnd(text: string, reach: number): number | undefined {
 function usableSentenceEnd(text: string, end: number, reach: number): boolean {
   const firstVisible = text.length - text.trimStart().length;
   const whole = text.trimEnd().length;
-  return end > firstVisible && end < whole && end <= reach && !(text[end - 1] === '.' && ABBREVIATION.test(text.slice(Math.max(0, end - 24), end)));
+  return end > firstVisible && end < whole && end <= reach && !endsInAbbreviation(text, end);
+}
+
+/** A letter (not one that extends the character before it): ICU's Upper, Lower or OLetter for sentences. */
+const isLetter = charClass(/^(?!\p{Grapheme_Extend})\p{L}$/u);
+
+/**
+ * How much of `text` tells its sentence boundaries up to `reach`: up to the first letter
+ * from `reach` on (ICU decides whether a sentence ends after a full stop by what follows
+ * it up to the first letter: a small one continues it); when no letter comes within
+ * LOOKAHEAD characters, what `boundaries` segments.
+ */
+function sentenceScopeEnd(text: string, reach: number): number {
+  const end = Math.min(text.length, reach + LOOKAHEAD);
+  for (let i = reach; i < end; i++) {
+    const cp = text.codePointAt(i)!;
+    if (isLetter(cp)) return cp > 0xffff ? i + 2 : i + 1;
+  }
+  return scopeEndOf(text, reach);
+}
+
+/**
+ * Whether a code unit is neither a sentence terminator nor a separator (Unicode's STerm,
+ * ATerm, Sep, CR, LF): no sentence ends right after it. Most news text is made of these.
+ */
+function neverEndsSentence(unit: number): boolean {
+  if (unit < 0x80) return unit >= 0x20 ? unit !== 0x21 && unit !== FULL_STOP && unit !== 0x3f : unit === 0x09;
+  if (unit <= 0x588) return unit >= 0xa0;
+  if (unit >= 0x2010 && unit <= 0x203b) return unit !== 0x2024 && unit !== 0x2028 && unit !== 0x2029;
+  // Emoji, their modifiers and joiners.
+  return (unit >= 0xd83c && unit <= 0xd83e) || (unit >= 0xdc00 && unit <= 0xdfff) || unit === 0x200d || unit === 0xfe0f;
+}
+
+const isCapitalAtoZ = (unit: number) => unit >= 0x41 && unit <= 0x5a;
+const isDigit = (unit: number) => unit >= 0x30 && unit <= 0x39;
+
+/**
+ * `lastSentenceEnd` without segmenting, in the commonest case: the last mark before
+ * `reach` that may end a sentence is a full stop, exclamation or question mark followed
+ * by spaces and a capital A to Z (a sentence ends there, by every rule of Unicode's), and
+ * only spaces follow `reach` up to what is not whitespace. Undefined when it takes
+ * segmenting to tell.
+ */
+function plainSentenceEnd(text: string, reach: number): number | undefined {
+  for (let after = reach; after < text.length && SPACE.test(text[after]!); after++) if (text.charCodeAt(after) !== 0x20) return undefined;
+  for (let i = reach - 1; i >= 0; i--) {
+    const unit = text.charCodeAt(i);
+    if (neverEndsSentence(unit)) continue;
+    // A full stop before a digit ("5.1%") ends no sentence.
+    if (unit === FULL_STOP && isDigit(text.charCodeAt(i + 1))) continue;
+    if (unit !== FULL_STOP && unit !== 0x21 && unit !== 0x3f) return undefined;
+    let next = i + 1;
+    while (text.charCodeAt(next) === 0x20) next++;
+    return next > i + 1 && isCapitalAtoZ(text.charCodeAt(next)) && usableSentenceEnd(text, i + 1, reach) ? i + 1 : undefined;
+  }
+  return undefined;
 }
 
 /** The last sentence end up to `reach`, found by segmenting backwards from it. */
-function lastSentenceEnd(text: string, reach: number): number | undefined {
-  const scope = text.slice(0, scopeEndOf(text, reach));
+export function lastSentenceEnd(text: string, reach: number): number | undefined {
+  const plainEnd = plainSentenceEnd(text, reach);
+  if (plainEnd !== undefined) return plainEnd;
+  const scope = text.slice(0, sentenceScopeEnd(text, reach));
   const segments = segmenter('sentence').segment(scope);
   for (let at = Math.min(reach, scope.length - 1); at >= 0; ) {
     const { index, segment } = segments.containing(at)!;
@@ -118,7 +210,7 @@ function lastChars(text: string): string {
 /** The prefix up to `end`, marked as cut with '…' unless it ends a sentence or is marked already. */
 function candidate(text: string, end: number): string {
   const prefix = trimEndClusters(text.slice(0, end));
-  const endsSentence = SENTENCE_END.test(lastChars(prefix)) && !ABBREVIATION.test(prefix.slice(-24));
+  const endsSentence = SENTENCE_END.test(lastChars(prefix)) && !endsInAbbreviation(prefix, prefix.length);
   return endsSentence ? prefix : prefix + ELLIPSIS;
 }
 

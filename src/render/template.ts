@@ -148,13 +148,12 @@ export function fillTemplate(template: string, values: Partial<Record<Placeholde
     templateLines = splitLines(tokenize(template));
     linesOf.set(template, templateLines);
   }
-  const lines = templateLines
-    .map((line) => fillLine(line, values))
-    .filter((parts): parts is Part[] => parts !== undefined);
   const parts: Part[] = [];
   let pendingBlank = false;
   let started = false;
-  for (const line of lines) {
+  for (const templateLine of templateLines) {
+    const line = fillLine(templateLine, values);
+    if (line === undefined) continue;
     if (line.length === 0) {
       pendingBlank = started;
       continue;

@@ -16,6 +16,13 @@ function isUtmParam(pair: string): boolean {
 }
 
 /**
+ * An http(s) link with neither query nor fragment that the URL parser writes as it is: a
+ * domain name in lowercase ASCII (no punycode), no port, a path of characters it leaves
+ * alone and no dot segment. The tags are appended to it as text.
+ */
+const WRITTEN_AS_PARSED = /^https?:\/\/(?:(?!xn--)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?:\/(?!\.\.?(?:\/|$))[\w\-.~!$&'()*+,;=:@]*)+$/;
+
+/**
  * Adds utm_source, utm_medium and utm_campaign, replacing any utm_* the link already
  * carries. Every other query parameter is kept byte for byte, in order, and so is the
  * fragment. A link that is not an absolute URL is returned as it is.
@@ -23,22 +30,20 @@ function isUtmParam(pair: string): boolean {
 export function withUtm(link: string, utm?: UtmTags): string {
   const trimmed = link.trim();
   if (!utm) return trimmed;
+  let added = `utm_source=${encodeURIComponent(utm.source)}&utm_medium=${encodeURIComponent(utm.medium)}`;
+  if (utm.campaign) added += `&utm_campaign=${encodeURIComponent(utm.campaign)}`;
+  // The parser would encode an apostrophe in the query.
+  if (WRITTEN_AS_PARSED.test(trimmed) && !added.includes("'")) return `${trimmed}?${added}`;
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
     return trimmed;
   }
-  const tags: [string, string][] = [
-    ['utm_source', utm.source],
-    ['utm_medium', utm.medium],
-  ];
-  if (utm.campaign) tags.push(['utm_campaign', utm.campaign]);
   const kept = url.search
     .slice(1)
     .split('&')
     .filter((pair) => pair && !isUtmParam(pair));
-  const added = tags.map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
-  url.search = [...kept, ...added].join('&');
+  url.search = [...kept, added].join('&');
   return url.href;
 }
