@@ -18,6 +18,7 @@ interface WeightingConfig {
 
 /** Code points that X's format removes. */
 const FORBIDDEN = new Set([0xfffe, 0xfeff, 0xffff]);
+const FORBIDDEN_CHARACTERS = /[\uFFFE\uFEFF\uFFFF]/g;
 const ZWJ = 0x200d;
 const KEYCAP = 0x20e3;
 /** From here on, code units may be surrogates, variation selectors or forbidden. */
@@ -76,8 +77,10 @@ export function xLinkWeight(link: string): number {
 /** The prefix weights of `text` as if no word of it were a link. */
 function characterWeights(text: string): number[] {
   const bmp = (bmpWeights ??= loadWeights());
-  // In text that is not NFC yet, what X's format normalizes may weigh less than it does here.
-  const composes = text.normalize('NFC') !== text;
+  // In text that is not NFC yet, what X's format normalizes may weigh less than it does here; and
+  // X normalizes once the forbidden characters are gone (n, U+FEFF, U+0301 is one character, ń).
+  const visible = text.replace(FORBIDDEN_CHARACTERS, '');
+  const composes = visible.normalize('NFC') !== visible;
   // An array, not a Float64Array: allocating a typed array costs more than filling it here.
   const sums: number[] = new Array(text.length + 1);
   sums[0] = 0;

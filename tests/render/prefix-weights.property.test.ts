@@ -51,4 +51,10 @@ describe('prefix weights (property)', () => {
       { numRuns: 300 },
     );
   });
+
+  it('X: a mark that composes once a forbidden character between is gone weighs nothing', () => {
+    const t = 'Kazakhstan\uFEFF\u0301';
+    expect(twitter.parseTweet(t.normalize('NFC').replace(/\uFEFF/g, '')).weightedLength).toBe(10);
+    expect(xPrefixWeights(t)[t.length]).toBe(10);
+  });
 });
