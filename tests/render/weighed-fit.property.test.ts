@@ -4,8 +4,9 @@
  * sequences, CJK, combining marks, links and mentions in the text, long words, huge
  * summaries. The post found by weight fits by the platform's own counter and keeps at
  * least as much as the one found by counting: the same post where the weights are exact
- * (the text holds no link or mention), and where they are not (they are lower bounds) a
- * sentence end that counting, which asks for room for an '…' there, passes over.
+ * (the text holds no link or mention, and is NFC already), and where they are not (they
+ * are lower bounds) a sentence end that counting, which asks for room for an '…' there,
+ * passes over.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -78,7 +79,9 @@ describe('fitting by weight (property)', () => {
         expect(weighed.ok).toBe(counted.ok);
         if (!weighed.ok || !counted.ok) return;
         const { post } = weighed;
-        if (!LINK_OR_MENTION.test(article.title + article.summary)) expect(post).toEqual(counted.post);
+        // Text that is not NFC yet: a mark is weighed as if it composed (X), which it may not (d + U+0301).
+        const text = article.title + article.summary + (article.author ?? '');
+        if (!LINK_OR_MENTION.test(text) && text.normalize('NFC') === text) expect(post).toEqual(counted.post);
         expect(kept(post)).toBeGreaterThanOrEqual(kept(counted.post));
         const layout = rules.layouts.find((l) => l.name === post.layout)!;
         for (const [i, b] of layout.budgets.entries()) {
