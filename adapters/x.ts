@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { z } from 'zod';
 import { twitterText } from './twitter-text.ts';
-import { xLinkWeight, xPrefixWeights } from './x-weights.ts';
+import { withoutForbidden, xLinkWeight, xPrefixWeights } from './x-weights.ts';
 import type { ApiResponseError, ITwitterApiClientPlugin, SingleTwitterRateLimit, TwitterApi } from 'twitter-api-v2';
 import { OAuthTokens, RenewalRefusedError } from '../src/auth/oauth-tokens.ts';
 import type { Logger } from 'pino';
@@ -23,10 +23,6 @@ const MAX_WEIGHTED_LENGTH = 280;
 const IMAGE_MAX_BYTES = 5 * 1_048_576;
 /** Image types X takes for a tweet. */
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const);
-/** Characters that make twitter-text (and X) reject a whole tweet. */
-const FORBIDDEN_CHARACTERS = /[\uFFFE\uFEFF\uFFFF]/g;
-/** The same, each looked for on its own: quicker than scanning for the class. */
-const FORBIDDEN_LIST = ['\uFFFE', '\uFEFF', '\uFFFF'];
 const DUPLICATE_CONTENT = /duplicate content|status is a duplicate/i;
 const V1_DUPLICATE_STATUS = 187;
 /** 403 problems that every post would hit until the operator fixes the app: pause the channel. */
@@ -55,7 +51,7 @@ function formatPlain(parts: Part[]): string {
     .map((p) => (ARTICLE_TEXT.has(p.kind) && (p.text.includes('@') || p.text.includes('＠')) ? p.text.replace(MENTION_SIGN, '$&\u2060') : p.text))
     .join('')
     .normalize('NFC');
-  return FORBIDDEN_LIST.some((c) => text.includes(c)) ? text.replace(FORBIDDEN_CHARACTERS, '') : text;
+  return withoutForbidden(text);
 }
 
 const rules: PlatformRules = {
