@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { FeedConfig } from '../config/feed-schema.ts';
 import { FeedError } from '../errors.ts';
 import type { FetchedBytes } from './fetch.ts';
-import { receivedListing, type ListedFeed, type SentListing } from './list.ts';
+import { listRawFeed, receivedListing, type ListedFeed, type SentListing } from './list.ts';
 
 type Fetched = Extract<FetchedBytes, { kind: 'fetched' }>;
 
@@ -55,7 +55,7 @@ export async function listFetched(fetched: Fetched, feed: Pick<FeedConfig, 'id' 
       if (!(err instanceof ThreadGone)) throw err;
     }
   }
-  const [{ decodeFetched }, { parseRawFeed }, { listRawFeed }] = await Promise.all([import('./decode.ts'), import('./parse.ts'), import('./list.ts')]);
+  const [{ decodeFetched }, { parseRawFeed }] = await Promise.all([import('./decode.ts'), import('./parse.ts')]);
   const where = { id: feed.id, url: fetched.url };
   return listRawFeed(await parseRawFeed(decodeFetched(fetched, feed), where), where);
 }

@@ -67,15 +67,7 @@ function worthShowing(summary: string, title: string): boolean {
   return !restatesTitle(summary, title);
 }
 
-/** What `\s` matches: WhiteSpace (Zs among it) and LineTerminator. */
-function isSpace(unit: number): boolean {
-  if (unit <= 0x20) return unit === 0x20 || (unit >= 0x09 && unit <= 0x0d);
-  if (unit < 0xa0) return false;
-  return (
-    unit === 0xa0 || unit === 0x1680 || (unit >= 0x2000 && unit <= 0x200a) || unit === 0x2028 || unit === 0x2029 ||
-    unit === 0x202f || unit === 0x205f || unit === 0x3000 || unit === 0xfeff
-  );
-}
+const isSpace = charClass(/^\s$/u);
 
 /** Whether `text` has at least `count` runs of what is not whitespace. */
 function hasWords(text: string, count: number): boolean {

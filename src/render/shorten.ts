@@ -54,7 +54,8 @@ const SPACE = /\s/u;
 /** A mark, joiner or format character sticks to a space before it: a word cannot be segmented from there. */
 const STICKS_TO_SPACE = /[\p{M}\p{Cf}]/u;
 
-const isAsciiLetterOrDigit = (unit: number) => (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x30 && unit <= 0x39);
+const isDigit = (unit: number) => unit >= 0x30 && unit <= 0x39;
+const isAsciiLetterOrDigit = (unit: number) => isAsciiLetter(unit) || isDigit(unit);
 
 /**
  * `lastWordEnd` without segmenting, in the commonest case: `reach` ends a word of ASCII
@@ -130,7 +131,6 @@ function neverEndsSentence(unit: number): boolean {
 }
 
 const isCapitalAtoZ = (unit: number) => unit >= 0x41 && unit <= 0x5a;
-const isDigit = (unit: number) => unit >= 0x30 && unit <= 0x39;
 
 /**
  * `lastSentenceEnd` without segmenting, in the commonest case: the last mark before
