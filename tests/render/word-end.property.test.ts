@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { lastWordEnd } from '../../src/render/shorten.ts';
+import { textAndReach } from '../helpers/text-and-reach.ts';
 
 /** The last end of a word (letters or digits) up to `reach` that a cut may take, of the whole text segmented. */
 function lastWordEndOfWhole(text: string, reach: number): number | undefined {
@@ -26,14 +27,9 @@ const piece = fc.oneof(
 describe('lastWordEnd', () => {
   it('finds the word end that segmenting the whole text finds (property)', () => {
     fc.assert(
-      fc.property(
-        fc.array(piece, { maxLength: 60 }).map((pieces) => pieces.join('')),
-        fc.nat(),
-        (text, n) => {
-          const reach = text.length === 0 ? 0 : 1 + (n % text.length);
-          expect(lastWordEnd(text, reach)).toBe(lastWordEndOfWhole(text, reach));
-        },
-      ),
+      fc.property(textAndReach(piece, 60), ({ text, reach }) => {
+        expect(lastWordEnd(text, reach)).toBe(lastWordEndOfWhole(text, reach));
+      }),
       { numRuns: 10000 },
     );
   });
